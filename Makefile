@@ -1,0 +1,54 @@
+# Two commands: `make run` (the whole application with demo data) and `make test` (every test).
+# With DATABASE_URL / REDIS_URL unset, embedded PostgreSQL and Redis are started under .data/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SERVICES := eval "$$($(BIN)/python -W ignore -m township.devservers env)"
+PORT ?= 8000
+export PORT
+
+.PHONY: install run test lint check-translations messages services stop bench clean
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+services: install
+	@$(SERVICES) && echo "DATABASE_URL=$$DATABASE_URL" && echo "REDIS_URL=$$REDIS_URL"
+
+run: install
+	@$(SERVICES) && \
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py compile_translations && \
+	  $(BIN)/python manage.py seed_demo && \
+	  $(BIN)/python manage.py demo_logins && \
+	  DJANGO_DEBUG=1 $(BIN)/honcho -f Procfile start
+
+test: install
+	@$(SERVICES) && \
+	  $(BIN)/python manage.py compile_translations && \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Refresh the .po files from the code (needs GNU gettext), then fail on any untranslated string.
+messages: install
+	@$(SERVICES) && $(BIN)/python manage.py makemessages_all
+check-translations: install
+	@$(SERVICES) && $(BIN)/python manage.py check_translations
+
+bench: install
+	@$(SERVICES) && $(BIN)/python manage.py bench
+
+stop:
+	-$(BIN)/python -m township.devservers stop
+
+clean: stop
+	rm -rf .data $(VENV)

@@ -1,0 +1,2 @@
+# The fieldwork app's models.  Every domain model inherits township.models.TownshipScoped and is
+# tracked by django-pghistory (@pghistory.track()).

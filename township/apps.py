@@ -1,0 +1,78 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TownshipConfig(AppConfig):
+    name = "township"
+    verbose_name = _("Township")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from township import home, policies, signals  # noqa: F401
+
+        post_migrate.connect(signals.sync_role_permissions, sender=self)
+        from township.hooks import NavItem, nav
+        from township.models import Role
+
+        nav(
+            NavItem(_("Home"), "home", "house", order=0),
+            NavItem(
+                _("Approvals"),
+                "approval_inbox",
+                "inbox",
+                order=5,
+                badge=_inbox_badge,
+            ),
+            NavItem(
+                _("Findings"),
+                "finding_list",
+                "flag",
+                roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER),
+                order=80,
+            ),
+            NavItem(
+                _("People"),
+                "person_list",
+                "people",
+                roles=(
+                    Role.ADMINISTRATOR,
+                    Role.INSPECTOR,
+                    Role.PRINCIPAL_LEADER,
+                    Role.LEADER_IN_CHARGE,
+                    Role.DEPARTMENT_HEAD,
+                ),
+                order=85,
+                section="admin",
+            ),
+            NavItem(
+                _("Policy settings"),
+                "policy_settings",
+                "sliders",
+                roles=(Role.ADMINISTRATOR, Role.INSPECTOR),
+                order=90,
+                section="admin",
+            ),
+            NavItem(
+                _("Work calendar"),
+                "work_calendar",
+                "calendar3",
+                roles=(Role.ADMINISTRATOR,),
+                order=91,
+                section="admin",
+            ),
+            NavItem(
+                _("Roster import"),
+                "roster_import",
+                "upload",
+                roles=(Role.ADMINISTRATOR,),
+                order=92,
+                section="admin",
+            ),
+        )
+
+
+def _inbox_badge(user):
+    from township.approvals import approval_pending_count
+
+    return approval_pending_count(user=user)

@@ -1,0 +1,26 @@
+"""makemessages for the project (locale/: township and templates/) and for each feature app
+(<app>/locale/), so apps do not share one .po file."""
+
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+APPS = ["conduct", "meetings", "fieldwork", "petitions"]
+
+
+class Command(BaseCommand):
+    help = "Refresh every zh_Hans .po file from the code."
+
+    def handle(self, *args, **options):
+        base = settings.BASE_DIR
+        ignore = [".venv/*", ".data/*", "static/*", "node_modules/*"] + [f"{a}/*" for a in APPS]
+        os.chdir(base)
+        call_command(
+            "makemessages", locale=["zh_Hans"], ignore_patterns=ignore, no_obsolete=True, verbosity=0
+        )
+        for app in APPS:
+            os.chdir(base / app)
+            call_command("makemessages", locale=["zh_Hans"], no_obsolete=True, verbosity=0)
+        os.chdir(base)

@@ -1,0 +1,29 @@
+from .approvals import ApprovalRequest, ApprovalStatus, ApprovalStep, StepStatus
+from .base import TownshipScoped
+from .calendar import CalendarOverride
+from .findings import Finding, FindingStatus, RuleOverride
+from .notifications import Notification
+from .org import Category, County, Department, Role, Township, User, Village, VillageKind
+from .policy import PolicyValue
+
+__all__ = [
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "ApprovalStep",
+    "CalendarOverride",
+    "Category",
+    "County",
+    "Department",
+    "Finding",
+    "FindingStatus",
+    "Notification",
+    "PolicyValue",
+    "Role",
+    "RuleOverride",
+    "StepStatus",
+    "Township",
+    "TownshipScoped",
+    "User",
+    "Village",
+    "VillageKind",
+]

@@ -1,0 +1,39 @@
+import logging
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+log = logging.getLogger("township.security")
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    log.info("login user=%s ip=%s", user.username, request.META.get("REMOTE_ADDR"))
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    log.info("logout user=%s", getattr(user, "username", None))
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    log.warning(
+        "login failed username=%s ip=%s",
+        credentials.get("username"),
+        request.META.get("REMOTE_ADDR") if request else None,
+    )
+
+
+def sync_role_permissions(sender, **kwargs):
+    """After every migrate: administrators hold every permission of the project's apps (the
+    admin site); inspectors hold the view permissions (they read everything, write through their
+    own registers' pages).  New models are covered without another data migration."""
+    from django.contrib.auth.models import Group, Permission
+
+    apps = ["township", "conduct", "meetings", "fieldwork", "petitions"]
+    perms = Permission.objects.filter(content_type__app_label__in=apps)
+    admin, _ = Group.objects.get_or_create(name="administrator")
+    admin.permissions.set(perms)
+    inspector, _ = Group.objects.get_or_create(name="inspector")
+    inspector.permissions.set(perms.filter(codename__startswith="view_"))

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+
+from township import views
+from township.admin_site import restrict_admin
+
+restrict_admin(admin.site)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("approvals/", views.approval_inbox, name="approval_inbox"),
+    path("approvals/<int:pk>/", views.approval_detail, name="approval_detail"),
+    path("findings/", views.finding_list, name="finding_list"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("settings/policy/", views.policy_settings, name="policy_settings"),
+    path("settings/calendar/", views.work_calendar, name="work_calendar"),
+    path("settings/roster/", views.roster_import, name="roster_import"),
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("conduct/", include("conduct.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("fieldwork/", include("fieldwork.urls")),
+    path("petitions/", include("petitions.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,440 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from township import approvals as approval_services
+from township.forms import (
+    CalendarOverrideForm,
+    DecisionForm,
+    FindingFilterForm,
+    HandoverForm,
+    ImportForm,
+)
+from township.history import history_for
+from township.hooks import HOME_PANELS
+from township.models import CalendarOverride, Role
+from township.policy import definition, grouped_definitions, policies, policy_set
+from township.selectors import (
+    department_list_for,
+    finding_list_for,
+    person_get_for,
+    person_list_for,
+)
+from township.workcalendar import holiday_name, unsupported_years, working_days
+
+
+def role_required(*roles):
+    def deco(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return deco
+
+
+def paginate(request, qs, per_page=25):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+def home(request):
+    panels = [p for _order, func in HOME_PANELS if (p := func(request)) is not None]
+    for panel in panels:
+        panel.html = render_to_string(panel.template, panel.context, request=request)
+    return render(request, "township/home.html", {"panels": panels})
+
+
+# --- approvals -----------------------------------------------------------------------------------
+
+
+@login_required
+def approval_inbox(request):
+    page = paginate(request, approval_services.approval_inbox_for(user=request.user))
+    mine = request.user.approval_requests.select_related("requester")[:20]
+    for req in list(page) + list(mine):
+        req.kind_label = approval_services.kind_label(req.kind)
+    return render(request, "township/approval_inbox.html", {"page_obj": page, "mine": mine})
+
+
+@login_required
+def approval_detail(request, pk):
+    req = approval_services.approval_get_for(user=request.user, pk=pk)
+    req.kind_label = approval_services.kind_label(req.kind)
+    steps = list(req.steps.all())
+    current = next((s for s in steps if s.order == req.current_step), None)
+    can_decide = (
+        req.status == "pending"
+        and current is not None
+        and req.requester_id != request.user.pk
+        and any(c.pk == request.user.pk for c in current.candidates.all())
+    )
+    form = DecisionForm(request.POST or None)
+    handover = HandoverForm(request.POST if "handover" in request.POST else None, township_id=req.township_id)
+    if request.method == "POST" and "handover" in request.POST:
+        if handover.is_valid():
+            try:
+                approval_services.approval_handover(
+                    actor=request.user,
+                    request_id=req.pk,
+                    to_user=handover.cleaned_data["to_user"],
+                    comment=handover.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                handover.add_error_from(exc)
+            else:
+                messages.success(request, _("Handed over."))
+                return redirect("approval_inbox")
+    elif request.method == "POST" and "cancel" in request.POST:
+        try:
+            approval_services.approval_cancel(actor=request.user, request_id=req.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Request withdrawn."))
+        return redirect("approval_detail", pk=req.pk)
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                approval_services.approval_decide(
+                    actor=request.user,
+                    request_id=req.pk,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                form.add_error_from(exc)
+            else:
+                messages.success(request, _("Decision recorded."))
+                return redirect("approval_inbox")
+    target = req.target
+    return render(
+        request,
+        "township/approval_detail.html",
+        {
+            "req": req,
+            "steps": steps,
+            "can_decide": can_decide,
+            "form": form,
+            "handover": handover,
+            "target": target,
+            "target_url": target.get_absolute_url() if hasattr(target, "get_absolute_url") else "",
+            "history": history_for(req),
+        },
+    )
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+
+@role_required(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER)
+def finding_list(request):
+    departments = department_list_for(user=request.user)
+    form = FindingFilterForm(request.GET or None, departments=departments)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = finding_list_for(
+        user=request.user,
+        rule=filters.get("rule") or "",
+        department=filters.get("department"),
+        status=filters.get("status") or "",
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    if request.GET.get("export") == "xlsx":
+        from township.exports import xlsx_response
+
+        rows = [
+            [
+                f.rule_id,
+                f.on_date,
+                str(f.person or ""),
+                str(f.department or ""),
+                f.detail,
+                f.get_status_display(),
+            ]
+            for f in qs[:20000]
+        ]
+        headers = [_("Rule"), _("Date"), _("Person"), _("Department"), _("Detail"), _("Status")]
+        return xlsx_response("findings.xlsx", headers, rows)
+    return render(request, "township/finding_list.html", {"form": form, "page_obj": paginate(request, qs)})
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+@role_required(
+    Role.ADMINISTRATOR, Role.INSPECTOR, Role.PRINCIPAL_LEADER, Role.LEADER_IN_CHARGE, Role.DEPARTMENT_HEAD
+)
+def person_list(request):
+    q = request.GET.get("q", "").strip()
+    dept = request.GET.get("department")
+    qs = person_list_for(user=request.user, q=q, department=int(dept) if dept and dept.isdigit() else None)
+    if request.GET.get("export") == "xlsx":
+        from township.exports import xlsx_response
+
+        rows = [
+            [
+                p.employee_no,
+                p.full_name,
+                str(p.department or ""),
+                p.get_category_display(),
+                p.position,
+                p.mobile,
+            ]
+            for p in qs
+        ]
+        headers = [
+            _("Employee number"),
+            _("Full name"),
+            _("Department"),
+            _("Cadre category"),
+            _("Position"),
+            _("Mobile phone"),
+        ]
+        return xlsx_response("people.xlsx", headers, rows)
+    return render(
+        request,
+        "township/person_list.html",
+        {
+            "page_obj": paginate(request, qs, 30),
+            "q": q,
+            "departments": department_list_for(user=request.user),
+            "dept": dept,
+        },
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    if pk == request.user.pk:
+        person = person_list_for(user=request.user).filter(pk=pk).first() or request.user
+    else:
+        person = person_get_for(user=request.user, pk=pk)
+    return render(request, "township/person_detail.html", {"person": person, "history": history_for(person)})
+
+
+# --- policy settings -----------------------------------------------------------------------------
+
+
+@role_required(Role.ADMINISTRATOR, Role.INSPECTOR)
+def policy_settings(request):
+    user = request.user
+    township = user.township
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    groups = grouped_definitions()
+    all_keys = [d.key for defs in groups.values() for d in defs]
+    errors = {}
+    if request.method == "POST":
+        if not user.has_role(Role.ADMINISTRATOR):
+            raise PermissionDenied
+        key = request.POST.get("key", "")
+        try:
+            definition(key)
+            policy_set(
+                actor=user,
+                key=key,
+                year=int(request.POST.get("year", year)),
+                value=request.POST.get("value", ""),
+                township=township,
+                county=user.county,
+                reason=request.POST.get("reason", ""),
+            )
+        except KeyError:
+            errors[key] = [_("Unknown setting.")]
+        except ValidationError as exc:
+            errors[key] = exc.messages
+        else:
+            messages.success(request, _("Setting saved; it applies from now on."))
+            return redirect(f"{request.path}?year={year}#{key}")
+    current = policies(all_keys, township=township, on=dt.date(year, 12, 31)) if township else {}
+    rows = [
+        (
+            rule_id,
+            [
+                {"d": d, "value": d.to_json(current.get(d.key, d.default)), "errors": errors.get(d.key)}
+                for d in defs
+            ],
+        )
+        for rule_id, defs in groups.items()
+    ]
+    return render(
+        request,
+        "township/policy_settings.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": range(year - 2, year + 2),
+            "can_edit": user.has_role(Role.ADMINISTRATOR),
+        },
+    )
+
+
+# --- work calendar -------------------------------------------------------------------------------
+
+
+@role_required(Role.ADMINISTRATOR)
+def work_calendar(request):
+    user = request.user
+    today = timezone.localdate()
+    year = int(request.GET.get("year") or today.year)
+    form = CalendarOverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        CalendarOverride.objects.update_or_create(
+            county=user.county,
+            township=user.township,
+            date=form.cleaned_data["date"],
+            defaults={
+                "is_working_day": form.cleaned_data["is_working_day"],
+                "note": form.cleaned_data["note"],
+            },
+        )
+        messages.success(request, _("Calendar updated."))
+        return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    work = set(working_days(start, end, township=user.township))
+    months = []
+    for m in range(1, 13):
+        first = dt.date(year, m, 1)
+        last = (dt.date(year + (m == 12), m % 12 + 1, 1)) - dt.timedelta(days=1)
+        days = []
+        d = first
+        while d <= last:
+            days.append(
+                {"date": d, "working": d in work, "holiday": holiday_name(d), "weekend": d.weekday() >= 5}
+            )
+            d += dt.timedelta(days=1)
+        months.append(
+            {
+                "first": first,
+                "lead": range(first.weekday()),
+                "days": days,
+                "count": sum(1 for x in days if x["working"]),
+            }
+        )
+    overrides = CalendarOverride.objects.filter(county=user.county, date__year=year).select_related(
+        "township"
+    )
+    return render(
+        request,
+        "township/work_calendar.html",
+        {
+            "form": form,
+            "year": year,
+            "months": months,
+            "overrides": overrides,
+            "unsupported": unsupported_years([year]),
+            "total": len(work),
+        },
+    )
+
+
+# --- roster import -------------------------------------------------------------------------------
+
+
+@role_required(Role.ADMINISTRATOR)
+def roster_import(request):
+    from township.imports import (
+        discard_upload,
+        load_dataset,
+        run_import,
+        stage_upload,
+        staged_dataset,
+    )
+    from township.resources import RESOURCES
+
+    kind = request.POST.get("kind") or request.GET.get("kind") or "people"
+    if kind not in RESOURCES:
+        kind = "people"
+    resource = RESOURCES[kind](actor=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = token = None
+    if request.method == "POST" and "confirm" in request.POST:
+        token = request.POST.get("token", "")
+        try:
+            outcome = run_import(resource, staged_dataset(token), dry_run=False)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if outcome.ok:
+                discard_upload(token)
+                messages.success(request, _("Imported %(n)d rows.") % {"n": outcome.total})
+                return redirect(f"{request.path}?kind={kind}")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = load_dataset(upload.name, upload.read())
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            outcome = run_import(resource, dataset, dry_run=True)
+            if outcome.ok:
+                upload.seek(0)
+                token = stage_upload(upload)
+    if request.GET.get("export"):
+        from township.exports import dataset_response
+
+        return dataset_response(resource.export(), f"{kind}.{request.GET['export']}")
+    return render(
+        request,
+        "township/roster_import.html",
+        {"form": form, "outcome": outcome, "token": token, "kind": kind, "kinds": list(RESOURCES)},
+    )
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    qs = request.user.notifications.all()
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notification_list")
+    return render(request, "township/notification_list.html", {"page_obj": paginate(request, qs)})
+
+
+# --- health --------------------------------------------------------------------------------------
+
+
+def healthz(request):
+    """Database, Redis and worker status as JSON; 503 when one is down."""
+    from django.core.cache import cache
+
+    from township.celery import app
+
+    status = {}
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report, don't crash
+        status["database"] = f"down: {exc.__class__.__name__}"
+    try:
+        cache.set("healthz", "1", 5)
+        status["redis"] = "ok" if cache.get("healthz") == "1" else "down"
+    except Exception as exc:  # noqa: BLE001
+        status["redis"] = f"down: {exc.__class__.__name__}"
+    if status["redis"] == "ok":
+        try:
+            replies = app.control.ping(timeout=1.0)
+            status["worker"] = "ok" if replies else "down: no worker answered"
+        except Exception as exc:  # noqa: BLE001
+            status["worker"] = f"down: {exc.__class__.__name__}"
+    else:
+        status["worker"] = "unknown: redis down"
+    healthy = all(v == "ok" for v in status.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503)
