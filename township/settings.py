@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "township",
     "conduct",
+    "conduct.reception",
     "meetings",
     "fieldwork",
     "petitions",

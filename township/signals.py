@@ -31,7 +31,7 @@ def sync_role_permissions(sender, **kwargs):
     own registers' pages).  New models are covered without another data migration."""
     from django.contrib.auth.models import Group, Permission
 
-    apps = ["township", "conduct", "meetings", "fieldwork", "petitions"]
+    apps = ["township", "conduct", "reception", "meetings", "fieldwork", "petitions"]
     perms = Permission.objects.filter(content_type__app_label__in=apps)
     admin, _ = Group.objects.get_or_create(name="administrator")
     admin.permissions.set(perms)

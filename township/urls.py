@@ -31,6 +31,7 @@ urlpatterns = [
     path("settings/roster/", views.roster_import, name="roster_import"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("conduct/", include("conduct.urls")),
+    path("reception/", include("conduct.reception.urls")),
     path("meetings/", include("meetings.urls")),
     path("fieldwork/", include("fieldwork.urls")),
     path("petitions/", include("petitions.urls")),

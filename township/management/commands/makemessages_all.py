@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-APPS = ["conduct", "meetings", "fieldwork", "petitions"]
+APPS = ["conduct/reception", "conduct", "meetings", "fieldwork", "petitions"]
 
 
 class Command(BaseCommand):
@@ -22,5 +22,9 @@ class Command(BaseCommand):
         )
         for app in APPS:
             os.chdir(base / app)
-            call_command("makemessages", locale=["zh_Hans"], no_obsolete=True, verbosity=0)
+            # conduct/ must not collect its sub-app's strings
+            sub = [a.split("/", 1)[1] + "/*" for a in APPS if a.startswith(app + "/")]
+            call_command(
+                "makemessages", locale=["zh_Hans"], ignore_patterns=sub, no_obsolete=True, verbosity=0
+            )
         os.chdir(base)
