@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,11 +197,34 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged task (its worker died) is delivered again after this many seconds.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+APPRAISAL_PAUSE_BEFORE_WRITE = env.float("APPRAISAL_PAUSE_BEFORE_WRITE", default=0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Apps add their own entries in AppConfig.ready(); DatabaseScheduler stores them in the database.
+CELERY_BEAT_SCHEDULE = {
+    "remind-waiting-approvals": {"task": "township.tasks.remind_waiting_approvals", "schedule": 3600.0},
+    "appraisal-quarter-end": {
+        "task": "township.tasks.appraisal_period_end",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+        "args": ["quarter"],
+    },
+    "appraisal-monthly-statistics": {
+        "task": "township.tasks.appraisal_period_end",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+        "args": ["month"],
+    },
+    "appraisal-year-end": {
+        "task": "township.tasks.appraisal_period_end",
+        "schedule": crontab(minute=30, hour=3, day_of_month=5, month_of_year=1),
+        "args": ["year"],
+    },
+}
 
 # Approvals waiting longer than this are reminded by the beat task.
 APPROVAL_REMIND_AFTER_HOURS = env.int("APPROVAL_REMIND_AFTER_HOURS", default=24)

@@ -35,3 +35,64 @@ def remind_waiting_approvals() -> int:
 def ping() -> str:
     """Used by /healthz and the worker test: proves a worker is consuming."""
     return "pong"
+
+
+def _progress_key(township_id, period, year, number):
+    return f"appraisal-progress:{township_id}:{period}:{year}:{number}"
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=600,
+    time_limit=660,
+    autoretry_for=(OSError,),
+    retry_backoff=10,
+    retry_backoff_max=600,  # below the broker's visibility timeout (settings)
+    max_retries=5,
+)
+def compute_appraisal(self, township_id: int, year: int, number: int, period: str = "quarter") -> int:
+    """R-SUP-3: compute one period's appraisal for a township.  Idempotent: the draft is
+    replaced whole; a worker killed halfway leaves nothing and the message is redelivered."""
+    import time
+
+    from django.core.cache import cache
+
+    from township.appraisal import appraisal_compute
+
+    key = _progress_key(township_id, period, year, number)
+
+    def progress(done, total):
+        cache.set(key, {"done": done, "total": total, "task": self.request.id}, 3600)
+
+    pause = settings.APPRAISAL_PAUSE_BEFORE_WRITE  # only the fault tests set it
+
+    report = appraisal_compute(
+        township_id=township_id,
+        year=year,
+        number=number,
+        period=period,
+        progress=progress,
+        before_write=(lambda: time.sleep(pause)) if pause else None,
+    )
+    return report.pk
+
+
+@shared_task
+def appraisal_period_end(period: str = "quarter") -> int:
+    """Beat: at a period's end, compute the period just ended for every township."""
+    from township.appraisal import last_quarter
+    from township.models import Township
+
+    today = timezone.localdate()
+    if period == "quarter":
+        year, number = last_quarter(today)
+    elif period == "month":
+        year, number = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    else:
+        year, number = today.year - 1, 0
+    ids = list(Township.objects.values_list("pk", flat=True))
+    for pk in ids:
+        compute_appraisal.delay(pk, year, number, period)
+    return len(ids)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from township import views
+from township import views_supervision as sv
 from township.admin_site import restrict_admin
 
 restrict_admin(admin.site)
@@ -30,6 +31,18 @@ urlpatterns = [
     path("settings/calendar/", views.work_calendar, name="work_calendar"),
     path("settings/roster/", views.roster_import, name="roster_import"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("supervision/", sv.dashboard, name="supervision_dashboard"),
+    path("supervision/triage/", sv.triage, name="finding_triage"),
+    path("supervision/violations/", sv.violation_list, name="violation_list"),
+    path("supervision/spot-checks/", sv.spot_check_list, name="spot_check_list"),
+    path("supervision/appraisal/", sv.appraisal_list, name="appraisal_list"),
+    path("supervision/appraisal/start/", sv.appraisal_start, name="appraisal_start"),
+    path("supervision/appraisal/progress/", sv.appraisal_progress, name="appraisal_progress"),
+    path("supervision/appraisal/<int:pk>/", sv.appraisal_report, name="appraisal_report"),
+    path("supervision/appraisal/<int:pk>/pdf/", sv.appraisal_pdf, name="appraisal_pdf"),
+    path("supervision/appraisal/<int:pk>/xlsx/", sv.appraisal_xlsx, name="appraisal_xlsx"),
+    path("supervision/indicators/", sv.indicator_settings, name="indicator_settings"),
+    path("supervision/surveys/", sv.survey_list, name="survey_list"),
     path("conduct/", include("conduct.urls")),
     path("reception/", include("conduct.reception.urls")),
     path("meetings/", include("meetings.urls")),

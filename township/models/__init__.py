@@ -5,8 +5,26 @@ from .findings import Finding, FindingStatus, RuleOverride
 from .notifications import Notification
 from .org import Category, County, Department, Role, Township, User, Village, VillageKind
 from .policy import PolicyValue
+from .supervision import (
+    AppraisalIndicator,
+    AppraisalReport,
+    AppraisalScore,
+    DepartmentScore,
+    SpotCheck,
+    SurveyRating,
+    SurveyRound,
+    Violation,
+)
 
 __all__ = [
+    "AppraisalIndicator",
+    "AppraisalReport",
+    "AppraisalScore",
+    "DepartmentScore",
+    "SpotCheck",
+    "SurveyRating",
+    "SurveyRound",
+    "Violation",
     "ApprovalRequest",
     "ApprovalStatus",
     "ApprovalStep",

@@ -7,7 +7,12 @@ class TownshipScoped(models.Model):
     tables could later be distributed by township."""
 
     township = models.ForeignKey(
-        "township.Township", on_delete=models.PROTECT, verbose_name=_("township"), db_index=True
+        "township.Township",
+        on_delete=models.PROTECT,
+        verbose_name=_("township"),
+        db_index=True,
+        # app label in the reverse name: two apps may both have, say, a ReceptionRecord
+        related_name="%(app_label)s_%(class)s_set",
     )
 
     class Meta:

@@ -1,0 +1,397 @@
+"""The quarterly appraisal (R-SUP-3), computed set-based for a whole township.
+
+Figures come from every app through the core's questions (township.hooks.ask), from findings and
+from violations, each in a few aggregate queries; nothing loops a query per person.  Indicators
+and weights are the administrators' (R-SUP-7, AppraisalIndicator per year); each indicator's
+computation is described in words in DESCRIPTIONS for the settings page.
+
+A run writes its report in ONE transaction at the very end: a worker killed halfway leaves
+nothing, and running a period again replaces its draft atomically (never a duplicate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from township.hooks import ask
+from township.models import Finding, FindingStatus, Role, Township, User
+from township.models.supervision import (
+    AppraisalIndicator,
+    AppraisalReport,
+    AppraisalScore,
+    DepartmentScore,
+    Indicator,
+    Period,
+    ReportStatus,
+    Violation,
+)
+
+TWO = Decimal("0.01")
+
+DESCRIPTIONS = {
+    Indicator.ATTENDANCE_RATE: gettext_lazy(
+        "Days present (including approved leave, trips and village days) divided by working days, "
+        "times the weight."
+    ),
+    Indicator.LATE_EARLY: gettext_lazy(
+        "The weight, less the deduction for each late arrival or early departure found (R-ATT-2)."
+    ),
+    Indicator.LEAVE_REPORTED: gettext_lazy(
+        "The weight, less the deduction for each leave not reported back on time (R-LV-2)."
+    ),
+    Indicator.WORK_LOGS: gettext_lazy(
+        "Days with a work log divided by working days, times the weight (R-LOG-1)."
+    ),
+    Indicator.GROUP_STUDY: gettext_lazy(
+        "The weight, less the deduction for each week the person's department missed group study (R-STUDY-1)."
+    ),
+    Indicator.VILLAGE_DAYS: gettext_lazy(
+        "Village days divided by the quota pro-rated to the period's end, at most 1, times the weight (R-FLD-1)."
+    ),
+    Indicator.RESEARCH_REPORTS: gettext_lazy(
+        "Research reports divided by the yearly target, at most 1, times the weight (R-FLD-3)."
+    ),
+    Indicator.PAIRING: gettext_lazy(
+        "Poor households paired divided by the target, at most 1, times the weight (R-FLD-6)."
+    ),
+    Indicator.PETITIONS: gettext_lazy(
+        "The weight, less the deduction for each overdue petition deadline of the person's cases "
+        "(R-PET-2, R-PET-3)."
+    ),
+    Indicator.MEETINGS: gettext_lazy(
+        "The weight, less the deduction for each meeting finding (R-MTG-*) the person is responsible for."
+    ),
+    Indicator.VIOLATIONS: gettext_lazy(
+        "No points of its own: the deduction for each confirmed violation in the period is subtracted."
+    ),
+}
+
+DEFAULT_INDICATORS = [
+    (Indicator.ATTENDANCE_RATE, "20", "0"),
+    (Indicator.LATE_EARLY, "10", "1"),
+    (Indicator.LEAVE_REPORTED, "5", "1"),
+    (Indicator.WORK_LOGS, "10", "0"),
+    (Indicator.GROUP_STUDY, "5", "1"),
+    (Indicator.VILLAGE_DAYS, "20", "0"),
+    (Indicator.RESEARCH_REPORTS, "10", "0"),
+    (Indicator.PAIRING, "5", "0"),
+    (Indicator.PETITIONS, "10", "2"),
+    (Indicator.MEETINGS, "5", "1"),
+    (Indicator.VIOLATIONS, "0", "5"),
+]
+
+# Which findings count against which indicator (by rule id prefix).
+FINDING_RULES = {
+    Indicator.LATE_EARLY: ("R-ATT-2",),
+    Indicator.LEAVE_REPORTED: ("R-LV-2",),
+    Indicator.GROUP_STUDY: ("R-STUDY-1",),
+    Indicator.PETITIONS: ("R-PET-2", "R-PET-3"),
+    Indicator.MEETINGS: ("R-MTG-",),
+}
+
+
+def period_bounds(period: str, year: int, number: int) -> tuple[dt.date, dt.date]:
+    if period == Period.QUARTER:
+        if number not in (1, 2, 3, 4):
+            raise ValidationError(_("A quarter is 1 to 4."))
+        start = dt.date(year, 3 * number - 2, 1)
+        end_month = 3 * number
+    elif period == Period.MONTH:
+        if not 1 <= number <= 12:
+            raise ValidationError(_("A month is 1 to 12."))
+        start, end_month = dt.date(year, number, 1), number
+    else:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    end = dt.date(year + (end_month == 12), end_month % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def indicators_for(*, county_id: int, year: int) -> list[AppraisalIndicator]:
+    rows = list(AppraisalIndicator.objects.filter(county_id=county_id, year=year, enabled=True))
+    if rows or AppraisalIndicator.objects.filter(county_id=county_id, year=year).exists():
+        return rows
+    # A year without indicators uses the latest year that has them, else the defaults.
+    latest = AppraisalIndicator.objects.filter(county_id=county_id, year__lt=year).aggregate(y=Max("year"))[
+        "y"
+    ]
+    if latest:
+        return list(AppraisalIndicator.objects.filter(county_id=county_id, year=latest, enabled=True))
+    return [
+        AppraisalIndicator(county_id=county_id, year=year, code=c, weight=Decimal(w), deduction=Decimal(d))
+        for c, w, d in DEFAULT_INDICATORS
+    ]
+
+
+def indicator_set(*, actor, county, year: int, code: str, weight, deduction, enabled: bool = True):
+    """R-SUP-7: only administrators define appraisal indicators."""
+    if not actor.has_role(Role.ADMINISTRATOR):
+        raise ValidationError(_("Only administrators define appraisal indicators (R-SUP-7)."))
+    if code not in Indicator.values:
+        raise ValidationError({"code": [_("Not an indicator the appraisal can compute.")]})
+    obj, _created = AppraisalIndicator.objects.update_or_create(
+        county=county,
+        year=year,
+        code=code,
+        defaults={"weight": weight, "deduction": deduction, "enabled": enabled, "changed_by": actor},
+    )
+    obj.full_clean()
+    return obj
+
+
+def _merge(answers: list[dict]) -> dict:
+    merged: dict = {}
+    for a in answers:
+        for key, value in (a or {}).items():
+            merged.setdefault(key, {}).update(value if isinstance(value, dict) else {"value": value})
+    return merged
+
+
+def _ratio(num, den) -> Decimal:
+    num, den = Decimal(str(num or 0)), Decimal(str(den or 0))
+    if den <= 0:
+        return Decimal(1)
+    return min(Decimal(1), num / den)
+
+
+def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Per person, the raw figures of the period (a handful of aggregate queries)."""
+    people = list(User.objects.filter(township=township, is_active=True).values_list("pk", "department_id"))
+    figures: dict[int, dict] = {pk: {"department_id": dept} for pk, dept in people}
+    attendance = _merge(ask("attendance_summary", township_id=township.pk, start=start, end=end))
+    fieldwork = _merge(ask("fieldwork_summary", township_id=township.pk, year=end.year, on=end))
+    for pk, row in figures.items():
+        row["attendance"] = attendance.get(pk, {})
+        row["fieldwork"] = fieldwork.get(pk, {})
+        row["findings"] = defaultdict(int)
+    counts = (
+        Finding.objects.filter(township=township, on_date__range=(start, end))
+        .exclude(status=FindingStatus.DISMISSED)
+        .values_list("person_id", "department_id", "rule_id")
+        .annotate(n=Count("pk"))
+    )
+    dept_findings: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    for person_id, dept_id, rule_id, n in counts:
+        if person_id in figures:
+            figures[person_id]["findings"][rule_id] += n
+        elif person_id is None and dept_id:
+            dept_findings[dept_id][rule_id] += n
+    for row in figures.values():
+        row["department_findings"] = dept_findings.get(row["department_id"], {})
+    violations = (
+        Violation.objects.filter(township=township, on_date__range=(start, end), person__isnull=False)
+        .exclude(handling="none")
+        .values_list("person_id")
+        .annotate(n=Count("pk"))
+    )
+    for person_id, n in violations:
+        if person_id in figures:
+            figures[person_id]["violations"] = n
+    return figures
+
+
+def _count(findings: dict, prefixes) -> int:
+    return sum(n for rule, n in findings.items() if any(rule.startswith(p) for p in prefixes))
+
+
+def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decimal, dict]:
+    total = Decimal(0)
+    details = {}
+    att, fld = row["attendance"], row["fieldwork"]
+    for ind in indicators:
+        w, d = Decimal(ind.weight), Decimal(ind.deduction)
+        code = ind.code
+        if code == Indicator.ATTENDANCE_RATE:
+            working = att.get("working_days") or 0
+            absent = att.get("absent") or 0
+            value = _ratio(working - absent, working)
+            score = w * value
+        elif code == Indicator.WORK_LOGS:
+            value = _ratio(att.get("logs"), att.get("working_days"))
+            score = w * value
+        elif code == Indicator.VILLAGE_DAYS:
+            value = _ratio(fld.get("village_days"), fld.get("prorated_target"))
+            score = w * value
+        elif code == Indicator.RESEARCH_REPORTS:
+            value = _ratio(fld.get("reports"), fld.get("report_target") or fld.get("reports_target"))
+            score = w * value
+        elif code == Indicator.PAIRING:
+            value = _ratio(fld.get("pairings"), fld.get("pairing_target"))
+            score = w * value
+        elif code == Indicator.GROUP_STUDY:
+            value = _count(row["department_findings"], FINDING_RULES[code]) + _count(
+                row["findings"], FINDING_RULES[code]
+            )
+            score = max(Decimal(0), w - d * value)
+        elif code == Indicator.VIOLATIONS:
+            value = row.get("violations", 0)
+            score = -d * value
+        else:
+            value = _count(row["findings"], FINDING_RULES[code])
+            score = max(Decimal(0), w - d * value)
+        score = score.quantize(TWO, ROUND_HALF_UP)
+        details[code] = {
+            "value": str(value if not isinstance(value, Decimal) else value.quantize(TWO)),
+            "score": str(score),
+        }
+        total += score
+    return total.quantize(TWO, ROUND_HALF_UP), details
+
+
+def _ranks(values: list[tuple[int, Decimal]]) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4) by descending value."""
+    ordered = sorted(values, key=lambda kv: kv[1], reverse=True)
+    ranks, last, last_rank = {}, None, 0
+    for i, (key, value) in enumerate(ordered, start=1):
+        if value != last:
+            last_rank, last = i, value
+        ranks[key] = last_rank
+    return ranks
+
+
+def appraisal_compute(
+    *,
+    township_id: int,
+    year: int,
+    number: int,
+    period: str = Period.QUARTER,
+    progress: Callable[[int, int], None] | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> AppraisalReport:
+    township = Township.objects.get(pk=township_id)
+    start, end = period_bounds(period, year, number)
+    progress = progress or (lambda done, total: None)
+    progress(1, 4)
+    indicators = indicators_for(county_id=township.county_id, year=year)
+    figures = compute_figures(township=township, start=start, end=end)
+    progress(2, 4)
+    scored = {pk: score_person(row, indicators) for pk, row in figures.items()}
+    ranks = _ranks([(pk, total) for pk, (total, _d) in scored.items()])
+    by_dept: dict[int, list[Decimal]] = defaultdict(list)
+    for pk, (total, _d) in scored.items():
+        dept = figures[pk]["department_id"]
+        if dept:
+            by_dept[dept].append(total)
+    dept_avg = {d: (sum(v) / len(v)).quantize(TWO, ROUND_HALF_UP) for d, v in by_dept.items()}
+    dept_ranks = _ranks(list(dept_avg.items()))
+    progress(3, 4)
+    if before_write:
+        before_write()
+    with transaction.atomic():
+        # Serialise runs of the same township; replace the period's draft whole.
+        Township.objects.select_for_update().get(pk=township_id)
+        AppraisalReport.objects.filter(
+            township_id=township_id, period=period, year=year, number=number, status=ReportStatus.DRAFT
+        ).delete()
+        last_version = (
+            AppraisalReport.objects.filter(
+                township_id=township_id, period=period, year=year, number=number
+            ).aggregate(v=Max("version"))["v"]
+            or 0
+        )
+        report = AppraisalReport.objects.create(
+            township_id=township_id,
+            period=period,
+            year=year,
+            number=number,
+            start=start,
+            end=end,
+            version=last_version + 1,
+            computed_at=timezone.now(),
+            indicators=[
+                {"code": i.code, "weight": str(i.weight), "deduction": str(i.deduction)} for i in indicators
+            ],
+        )
+        AppraisalScore.objects.bulk_create(
+            AppraisalScore(
+                report=report,
+                person_id=pk,
+                department_id=figures[pk]["department_id"],
+                total=total,
+                rank=ranks[pk],
+                details=details,
+            )
+            for pk, (total, details) in scored.items()
+        )
+        DepartmentScore.objects.bulk_create(
+            DepartmentScore(
+                report=report, department_id=d, average=avg, rank=dept_ranks[d], people=len(by_dept[d])
+            )
+            for d, avg in dept_avg.items()
+        )
+    progress(4, 4)
+    return report
+
+
+def appraisal_publish(*, actor, report_id: int) -> AppraisalReport:
+    if not actor.has_role(Role.INSPECTOR, Role.ADMINISTRATOR):
+        raise ValidationError(_("Only inspectors and administrators publish appraisal reports."))
+    with transaction.atomic():
+        report = AppraisalReport.objects.select_for_update().get(pk=report_id)
+        if report.township_id not in _township_ids(actor):
+            raise ValidationError(_("This report does not exist."))
+        if report.status == ReportStatus.PUBLISHED:
+            raise ValidationError(_("This report is already published."))
+        report.status = ReportStatus.PUBLISHED
+        report.published_by = actor
+        report.published_at = timezone.now()
+        report.save(update_fields=["status", "published_by", "published_at"])
+    return report
+
+
+def _township_ids(user):
+    from township.scoping import township_ids_for
+
+    return township_ids_for(user)
+
+
+def previous_ranks(report: AppraisalReport) -> dict[int, int]:
+    """The ranks of the latest published report of the previous period, by person."""
+    if report.period == Period.QUARTER:
+        year, number = (report.year, report.number - 1) if report.number > 1 else (report.year - 1, 4)
+    elif report.period == Period.MONTH:
+        year, number = (report.year, report.number - 1) if report.number > 1 else (report.year - 1, 12)
+    else:
+        year, number = report.year - 1, 0
+    prev = (
+        AppraisalReport.objects.filter(
+            township_id=report.township_id,
+            period=report.period,
+            year=year,
+            number=number,
+            status=ReportStatus.PUBLISHED,
+        )
+        .order_by("-version")
+        .first()
+    )
+    if prev is None:
+        return {}
+    return dict(prev.scores.values_list("person_id", "rank"))
+
+
+def current_quarter(today: dt.date) -> tuple[int, int]:
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def last_quarter(today: dt.date) -> tuple[int, int]:
+    year, q = current_quarter(today)
+    return (year, q - 1) if q > 1 else (year - 1, 4)
+
+
+__all__ = [
+    "DESCRIPTIONS",
+    "appraisal_compute",
+    "appraisal_publish",
+    "indicator_set",
+    "indicators_for",
+    "previous_ranks",
+]

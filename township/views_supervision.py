@@ -1,0 +1,507 @@
+"""Supervision pages: the inspectors' dashboard, findings triage, violations, spot checks,
+appraisal reports (HTML, PDF, xlsx) with progress, indicators, surveys."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from township import supervision
+from township.appraisal import DESCRIPTIONS, appraisal_publish, indicator_set, indicators_for, previous_ranks
+from township.forms_supervision import IndicatorForm, RatingForm, SpotCheckForm, ViolationForm
+from township.hooks import ask
+from township.models import Finding, FindingStatus, Role
+from township.models.supervision import (
+    AppraisalReport,
+    Handling,
+    Indicator,
+    ReportStatus,
+    SpotCheck,
+    SurveyRound,
+    Violation,
+)
+from township.scoping import get_or_404, township_ids_for
+from township.selectors import department_list_for
+from township.tasks import _progress_key, compute_appraisal
+from township.views import paginate, role_required
+
+SUPERVISORS = (Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER)
+
+
+def _period_filter(request):
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = dt.date(today.year, 1, 1)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return start, end
+
+
+@role_required(*SUPERVISORS)
+def dashboard(request):
+    user = request.user
+    start, end = _period_filter(request)
+    dept = request.GET.get("department")
+    dept_id = int(dept) if dept and dept.isdigit() else None
+    townships = township_ids_for(user)
+    findings = Finding.objects.filter(township_id__in=townships, on_date__range=(start, end))
+    if dept_id:
+        findings = findings.filter(department_id=dept_id)
+    open_by_rule = list(
+        findings.filter(status=FindingStatus.OPEN)
+        .values_list("rule_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    open_by_dept = list(
+        findings.filter(status=FindingStatus.OPEN)
+        .values_list("department__name", "department_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:12]
+    )
+    trend_rows = (
+        findings.filter(rule_id__in=["R-ATT-2", "R-ATT-3"])
+        .annotate(m=TruncMonth("on_date"))
+        .values_list("m", "rule_id")
+        .annotate(n=Count("pk"))
+        .order_by("m")
+    )
+    months = sorted({m for m, _r, _n in trend_rows})
+    series = {"R-ATT-2": {}, "R-ATT-3": {}}
+    for m, rule, n in trend_rows:
+        series[rule][m] = n
+    trend_chart = {
+        "type": "line",
+        "data": {
+            "labels": [m.strftime("%Y-%m") for m in months],
+            "datasets": [
+                {
+                    "label": _("Late or early (R-ATT-2)"),
+                    "data": [series["R-ATT-2"].get(m, 0) for m in months],
+                },
+                {"label": _("Absent (R-ATT-3)"), "data": [series["R-ATT-3"].get(m, 0) for m in months]},
+            ],
+        },
+    }
+    rule_chart = {
+        "type": "bar",
+        "data": {
+            "labels": [r for r, _n in open_by_rule[:15]],
+            "datasets": [{"label": _("Open findings"), "data": [n for _r, n in open_by_rule[:15]]}],
+        },
+        "options": {"indexAxis": "y"},
+    }
+    sections = []
+    if user.township_id:
+        tid = user.township_id
+        for question, title in (
+            ("meeting_summary", _("Meetings against the caps")),
+            ("fieldwork_summary_by_category", _("Village days by category")),
+            ("petition_summary", _("Petitions")),
+            ("spending_summary", _("Reception and spending against budget")),
+        ):
+            kwargs = {"township_id": tid}
+            if question in ("meeting_summary", "petition_summary"):
+                kwargs.update(start=start, end=end)
+            elif question == "spending_summary":
+                kwargs.update(year=end.year)
+            else:
+                kwargs.update(year=end.year, on=end)
+            for answer in ask(question, **kwargs):
+                sections.append({"title": title, "rows": _flatten(answer)})
+    latest = (
+        AppraisalReport.objects.filter(township_id__in=townships)
+        .order_by("-year", "-number", "-version")
+        .first()
+    )
+    top = list(latest.scores.select_related("person", "department")[:10]) if latest else []
+    if request.GET.get("export") == "xlsx":
+        from township.exports import xlsx_response
+
+        rows = [[_("Open findings by rule"), r, n] for r, n in open_by_rule]
+        rows += [[_("Open findings by department"), d or "—", n] for d, _i, n in open_by_dept]
+        for s in sections:
+            rows += [[str(s["title"]), k, v] for k, v in s["rows"]]
+        return xlsx_response("dashboard.xlsx", [_("Section"), _("Item"), _("Value")], rows)
+    return render(
+        request,
+        "township/supervision/dashboard.html",
+        {
+            "start": start,
+            "end": end,
+            "dept": dept,
+            "departments": department_list_for(user=user),
+            "open_by_rule": open_by_rule,
+            "open_by_dept": open_by_dept,
+            "trend_chart": json.dumps(trend_chart),
+            "rule_chart": json.dumps(rule_chart),
+            "sections": sections,
+            "latest": latest,
+            "top": top,
+            "job": _job_status(user),
+        },
+    )
+
+
+def _flatten(answer, prefix="") -> list[tuple[str, object]]:
+    """Show a summary answer as rows; nested dicts become "a / b" keys (first 40 rows)."""
+    rows = []
+    if isinstance(answer, dict):
+        for k, v in answer.items():
+            key = f"{prefix}{k}"
+            if isinstance(v, dict):
+                rows += _flatten(v, key + " / ")
+            elif isinstance(v, (list, tuple)):
+                rows.append((key, len(v)))
+            else:
+                rows.append((key, v))
+    return rows[:40]
+
+
+def _job_status(user):
+    if not user.township_id:
+        return None
+    job = cache.get(f"appraisal-job:{user.township_id}")
+    if not job:
+        return None
+    progress = cache.get(_progress_key(user.township_id, job["period"], job["year"], job["number"])) or {}
+    done, total = progress.get("done", 0), progress.get("total", 4)
+    return {
+        **job,
+        "done": done,
+        "total": total,
+        "percent": int(100 * done / total),
+        "finished": done >= total,
+    }
+
+
+@require_POST
+@role_required(Role.INSPECTOR, Role.ADMINISTRATOR)
+def appraisal_start(request):
+    user = request.user
+    if not user.township_id:
+        raise PermissionDenied
+    try:
+        year = int(request.POST.get("year"))
+        number = int(request.POST.get("number"))
+    except (TypeError, ValueError):
+        messages.error(request, _("Choose the year and quarter."))
+        return redirect("supervision_dashboard")
+    period = request.POST.get("period", "quarter")
+    key = _progress_key(user.township_id, period, year, number)
+    try:
+        cache.set(key, {"done": 0, "total": 4}, 3600)
+        compute_appraisal.delay(user.township_id, year, number, period)
+        cache.set(
+            f"appraisal-job:{user.township_id}", {"period": period, "year": year, "number": number}, 3600
+        )
+    except Exception:  # broker or cache down: say so, never silently
+        messages.error(
+            request,
+            _("The job queue is not reachable right now; nothing was started. Try again in a minute."),
+        )
+    else:
+        messages.success(request, _("The appraisal is being computed; the bar below shows its progress."))
+    return redirect("supervision_dashboard")
+
+
+@role_required(*SUPERVISORS)
+def appraisal_progress(request):
+    return render(request, "township/supervision/progress.html", {"job": _job_status(request.user)})
+
+
+@role_required(*SUPERVISORS)
+def appraisal_list(request):
+    qs = AppraisalReport.objects.filter(township_id__in=township_ids_for(request.user)).select_related(
+        "township"
+    )
+    return render(request, "township/supervision/appraisal_list.html", {"page_obj": paginate(request, qs)})
+
+
+def _report_for(request, pk):
+    qs = AppraisalReport.objects.filter(township_id__in=township_ids_for(request.user))
+    return get_or_404(qs, pk=pk)
+
+
+@role_required(*SUPERVISORS)
+def appraisal_report(request, pk):
+    report = _report_for(request, pk)
+    if request.method == "POST":
+        try:
+            appraisal_publish(actor=request.user, report_id=report.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Published. The report is now frozen."))
+        return redirect("appraisal_report", pk=report.pk)
+    scores = list(report.scores.select_related("person", "department"))
+    prev = previous_ranks(report)
+    for s in scores:
+        s.previous_rank = prev.get(s.person_id)
+    depts = list(report.department_scores.select_related("department"))
+    labels = dict(Indicator.choices)
+    chart = {
+        "type": "bar",
+        "data": {
+            "labels": [d.department.name for d in depts],
+            "datasets": [{"label": _("Average score"), "data": [float(d.average) for d in depts]}],
+        },
+    }
+    codes = [i["code"] for i in report.indicators]
+    return render(
+        request,
+        "township/supervision/appraisal_report.html",
+        {
+            "report": report,
+            "scores": scores,
+            "depts": depts,
+            "chart": json.dumps(chart),
+            "codes": codes,
+            "labels": [labels.get(c, c) for c in codes],
+            "can_publish": report.status == ReportStatus.DRAFT
+            and request.user.has_role(Role.INSPECTOR, Role.ADMINISTRATOR),
+        },
+    )
+
+
+def _score_rows(report):
+    labels = dict(Indicator.choices)
+    codes = [i["code"] for i in report.indicators]
+    header = [_("Rank"), _("Name"), _("Department"), _("Total")] + [str(labels.get(c, c)) for c in codes]
+    rows = [
+        [s.rank, s.person.full_name, s.department.name if s.department else "", str(s.total)]
+        + [s.details.get(c, {}).get("score", "") for c in codes]
+        for s in report.scores.select_related("person", "department")
+    ]
+    return header, rows
+
+
+@role_required(*SUPERVISORS)
+def appraisal_xlsx(request, pk):
+    from township.exports import xlsx_response
+
+    report = _report_for(request, pk)
+    header, rows = _score_rows(report)
+    return xlsx_response(f"appraisal-{report.year}-{report.number}.xlsx", header, rows)
+
+
+@role_required(*SUPERVISORS)
+def appraisal_pdf(request, pk):
+    from reportlab.lib.pagesizes import A4  # noqa: F401
+    from reportlab.platypus import Paragraph, Spacer
+
+    from township.pdf import build_pdf, pdf_response, styles, table
+
+    report = _report_for(request, pk)
+    header, rows = _score_rows(report)
+    s = styles()
+    intro = _("%(township)s, %(start)s to %(end)s, version %(v)s, %(status)s") % {
+        "township": report.township.name,
+        "start": report.start,
+        "end": report.end,
+        "v": report.version,
+        "status": report.get_status_display(),
+    }
+    depts = [[_("Rank"), _("Department"), _("Average score"), _("People")]] + [
+        [d.rank, d.department.name, str(d.average), d.people]
+        for d in report.department_scores.select_related("department")
+    ]
+    content = build_pdf(
+        str(report),
+        [
+            Paragraph(intro, s["body"]),
+            Spacer(1, 8),
+            Paragraph(_("Departments"), s["h2"]),
+            table(depts),
+            Spacer(1, 8),
+            Paragraph(_("People"), s["h2"]),
+            table([header[:4]] + [r[:4] for r in rows]),
+        ],
+    )
+    return pdf_response(f"appraisal-{report.year}-{report.number}.pdf", content)
+
+
+@role_required(*SUPERVISORS)
+def triage(request):
+    """Findings inbox: confirm as a violation or dismiss with a reason, one or many at once."""
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        action = request.POST.get("action", "")
+        reason = request.POST.get("reason", "")
+        if not ids:
+            messages.error(request, _("Tick the findings to act on."))
+        else:
+            try:
+                n = supervision.findings_triage_bulk(
+                    actor=request.user, finding_ids=ids, action=action, reason=reason
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            except Finding.DoesNotExist:
+                raise Http404 from None
+            else:
+                messages.success(request, _("%(n)d findings triaged.") % {"n": n})
+        return redirect(request.get_full_path())
+    return redirect(f"/findings/?{request.GET.urlencode()}")
+
+
+@role_required(*SUPERVISORS, Role.LEADER_IN_CHARGE)
+def violation_list(request):
+    qs = Violation.objects.filter(township_id__in=township_ids_for(request.user)).select_related(
+        "person", "department", "decided_by"
+    )
+    if h := request.GET.get("handling"):
+        qs = qs.filter(handling=h)
+    form = ViolationForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if "decide" in request.POST:
+            try:
+                supervision.violation_decide(
+                    actor=request.user,
+                    violation_id=int(request.POST["decide"]),
+                    handling=request.POST.get("handling", ""),
+                )
+            except (ValidationError, Violation.DoesNotExist, ValueError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("Handling decided."))
+            return redirect("violation_list")
+        if form.is_valid():
+            try:
+                supervision.violation_record(
+                    actor=request.user, township=request.user.township, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error_from(exc)
+            else:
+                messages.success(request, _("Violation recorded."))
+                return redirect("violation_list")
+    return render(
+        request,
+        "township/supervision/violation_list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "form": form,
+            "handlings": Handling.choices[1:],
+            "can_decide": request.user.has_role(Role.INSPECTOR, Role.PRINCIPAL_LEADER),
+        },
+    )
+
+
+@role_required(*SUPERVISORS, Role.LEADER_IN_CHARGE)
+def spot_check_list(request):
+    qs = SpotCheck.objects.filter(township_id__in=township_ids_for(request.user)).select_related("checked_by")
+    form = SpotCheckForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            supervision.spot_check_record(
+                actor=request.user,
+                township=request.user.township,
+                on_date=data["on_date"],
+                scope=data["scope"],
+                findings=data["findings"],
+                people=data["people"],
+                departments=data["departments"],
+            )
+        except ValidationError as exc:
+            form.add_error_from(exc)
+        else:
+            messages.success(request, _("Spot check recorded."))
+            return redirect("spot_check_list")
+    return render(
+        request,
+        "township/supervision/spot_check_list.html",
+        {"page_obj": paginate(request, qs), "form": form},
+    )
+
+
+@role_required(Role.ADMINISTRATOR, Role.INSPECTOR)
+def indicator_settings(request):
+    user = request.user
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST":
+        if not user.has_role(Role.ADMINISTRATOR):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                indicator_set(actor=user, county=user.county, year=year, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error_from(exc)
+            else:
+                messages.success(request, _("Indicator saved."))
+                return redirect(f"{request.path}?year={year}")
+    rows = [
+        {"ind": i, "label": i.get_code_display(), "description": DESCRIPTIONS.get(i.code, "")}
+        for i in indicators_for(county_id=user.county_id, year=year)
+    ]
+    total = sum((Decimal(r["ind"].weight) for r in rows), Decimal(0))
+    return render(
+        request,
+        "township/supervision/indicators.html",
+        {
+            "rows": rows,
+            "year": year,
+            "form": form,
+            "total": total,
+            "can_edit": user.has_role(Role.ADMINISTRATOR),
+        },
+    )
+
+
+@role_required(*SUPERVISORS)
+def survey_list(request):
+    user = request.user
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    rounds = SurveyRound.objects.filter(township_id__in=township_ids_for(user), year=year)
+    form = RatingForm(request.POST or None, user=user, year=year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rnd, _created = SurveyRound.objects.get_or_create(
+            township=user.township, year=year, name=data["round_name"], kind=data["kind"]
+        )
+        try:
+            supervision.survey_rating_add(
+                actor=user,
+                round=rnd,
+                score=data["score"],
+                department=data.get("department"),
+                person=data.get("person"),
+                rater_group=data["rater_group"],
+            )
+            if data["kind"] == "satisfaction":
+                supervision.satisfaction_check_last_two_years(township_id=user.township_id, year=year)
+        except ValidationError as exc:
+            form.add_error_from(exc)
+        else:
+            messages.success(request, _("Rating saved."))
+            return redirect(f"{request.path}?year={year}")
+    ranking = (
+        supervision.satisfaction_ranking(township_id=user.township_id, year=year) if user.township_id else []
+    )
+    names = {d.pk: d.name for d in department_list_for(user=user)}
+    return render(
+        request,
+        "township/supervision/surveys.html",
+        {
+            "rounds": rounds,
+            "form": form,
+            "year": year,
+            "ranking": [(names.get(d, d), avg, r) for d, avg, r in ranking],
+        },
+    )
