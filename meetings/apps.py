@@ -7,7 +7,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from meetings import policies  # noqa: F401
-        from township.hooks import NavItem, nav
+        from meetings import kinds, panels, policies, seed  # noqa: F401 - registrations
+        from meetings.hooks import answer_meeting_summary
+        from township.hooks import NavItem, answer, nav
 
         nav(NavItem(_("Meetings"), "meetings:index", "people-fill", order=20))
+        nav(NavItem(_("Meeting calendar"), "meetings:calendar", "calendar3", order=21))
+        answer("meeting_summary", answer_meeting_summary)
