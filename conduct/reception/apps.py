@@ -11,7 +11,28 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Reception and expenses")
 
     def ready(self):
-        from conduct.reception import policies  # noqa: F401
+        from celery.schedules import crontab
+
+        from conduct.reception import approval_kinds, demo, panels, policies  # noqa: F401
+        from conduct.reception.hooks import spending_summary
+        from township import hooks
+        from township.celery import app
         from township.hooks import NavItem, nav
+        from township.models import Role
 
         nav(NavItem(_("Reception and expenses"), "reception:index", "cup-hot", order=15))
+        nav(
+            NavItem(
+                _("Budgets"),
+                "reception:budget",
+                "pie-chart",
+                roles=(Role.FINANCE_CLERK, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER, Role.INSPECTOR),
+                order=16,
+            )
+        )
+        hooks.answer("spending_summary", spending_summary)
+        # Quarter end (R-EXP-4): the first day of each quarter prepares the draft of the last.
+        app.conf.beat_schedule["reception-prepare-quarter-disclosures"] = {
+            "task": "conduct.reception.tasks.prepare_quarter_disclosures",
+            "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
+        }
