@@ -7,7 +7,28 @@ class FieldworkConfig(AppConfig):
     verbose_name = _("Village work")
 
     def ready(self):
-        from fieldwork import policies  # noqa: F401
-        from township.hooks import NavItem, nav
+        from celery.schedules import crontab
 
-        nav(NavItem(_("Village work"), "fieldwork:index", "geo-alt", order=30))
+        from fieldwork import demo, home, hooks, policies, services  # noqa: F401
+        from township.celery import app
+        from township.hooks import NavItem, nav
+        from township.models import Role
+
+        hooks.register()
+        services.register_approval_kinds()
+        readers = (
+            Role.DEPARTMENT_HEAD,
+            Role.LEADER_IN_CHARGE,
+            Role.PRINCIPAL_LEADER,
+            Role.INSPECTOR,
+            Role.ADMINISTRATOR,
+        )
+        nav(
+            NavItem(_("Village work"), "fieldwork:index", "geo-alt", order=30),
+            NavItem(_("Village-day quotas"), "fieldwork:quota", "bar-chart", roles=readers, order=31),
+        )
+        # Year-end shortfall findings (R-FLD-1/2/3/6), early on 1 January for the year just ended.
+        app.conf.beat_schedule["fieldwork-year-end-shortfalls"] = {
+            "task": "fieldwork.tasks.raise_year_end_shortfalls",
+            "schedule": crontab(minute=30, hour=2, day_of_month=1, month_of_year=1),
+        }
