@@ -7,7 +7,39 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self):
-        from petitions import policies  # noqa: F401
-        from township.hooks import NavItem, nav
+        from celery.schedules import crontab
 
-        nav(NavItem(_("Petitions"), "petitions:index", "envelope-paper", order=40))
+        from petitions import (  # noqa: F401
+            approval_kinds,
+            demo,  # noqa: F401
+            home,
+            hooks,
+            policies,
+        )
+        from township.celery import app
+        from township.hooks import NavItem, nav
+        from township.models import Role
+
+        hooks.register()
+        nav(
+            NavItem(_("Petitions"), "petitions:index", "envelope-paper", order=40),
+            NavItem(
+                _("Petition statistics"),
+                "petitions:statistics",
+                "bar-chart",
+                roles=(Role.OFFICE_CLERK, Role.PRINCIPAL_LEADER, Role.LEADER_IN_CHARGE, Role.INSPECTOR),
+                order=41,
+                section="admin",
+            ),
+            NavItem(
+                _("Reception days"),
+                "petitions:reception_days",
+                "calendar-week",
+                order=42,
+                section="admin",
+            ),
+        )
+        app.conf.beat_schedule["petitions-clocks-daily"] = {
+            "task": "petitions.tasks.petition_clocks_daily",
+            "schedule": crontab(hour=6, minute=30),
+        }
