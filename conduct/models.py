@@ -1,2 +1,0 @@
-# The conduct app's models.  Every domain model inherits township.models.TownshipScoped and is
-# tracked by django-pghistory (@pghistory.track()).

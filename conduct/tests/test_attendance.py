@@ -1,0 +1,231 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import ProgrammingError, transaction
+
+from conduct.models import AttendanceDay, DayStatus, Punch, PunchCorrection, PunchSource
+from conduct.rules import Schedule, r_att_2_early_minutes, r_att_2_late_minutes, r_att_3_absent
+from conduct.services import attendance_compute_day, correction_submit, punch_clock, punch_import
+from conduct.services.attendance import evaluate_day
+from conduct.services.common import aware
+from conduct.tests.factories import MON, NATIONAL_DAY, SAT, TUE, granted_leave, punch
+from township import hooks
+from township.approvals import approval_decide
+from township.models import Finding, FindingStatus
+from township.policy import policies, policy_set
+from township.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def status_of(person, day):
+    return AttendanceDay.objects.get(person=person, date=day)
+
+
+def test_r_att_1_browser_punch_keeps_time_source_position_and_marks_far_punches(org):
+    org.township.office_latitude, org.township.office_longitude = Decimal("32.353100"), Decimal("106.843900")
+    org.township.save()
+    near = punch_clock(actor=org.staff, latitude=Decimal("32.353500"), longitude=Decimal("106.844000"))
+    assert near.source == PunchSource.BROWSER and near.distance_m < 100 and not near.outside_radius
+    far = punch_clock(
+        actor=org.colleague, latitude=Decimal("32.400000"), longitude=Decimal("106.843900")
+    )  # ~5 km away: kept, marked
+    assert far.outside_radius and far.distance_m > 5000
+    # a double click within a minute adds nothing
+    assert punch_clock(actor=org.staff).pk == near.pk
+    assert Punch.objects.filter(person=org.staff).count() == 1
+
+
+def test_r_att_1_rest_days_holidays_and_summer_hours(org):
+    punch(org.staff, SAT, "09:00")
+    attendance_compute_day(township_id=org.township.pk, day=SAT)
+    attendance_compute_day(township_id=org.township.pk, day=NATIONAL_DAY)
+    assert status_of(org.staff, SAT).status == DayStatus.REST
+    assert status_of(org.colleague, NATIONAL_DAY).status == DayStatus.HOLIDAY
+    assert not Finding.objects.filter(rule_id="R-ATT-3").exists()
+    from conduct.rules import SCHEDULE_KEYS
+
+    pol = policies(SCHEDULE_KEYS, township=org.township, on=dt.date(2026, 7, 1))
+    summer = Schedule.for_day(dt.date(2026, 7, 1), pol)
+    winter = Schedule.for_day(dt.date(2026, 11, 16), pol)
+    assert summer.afternoon_start == dt.time(15, 0) and winter.afternoon_start == dt.time(14, 30)
+
+
+def test_r_att_2_late_and_early_with_grace_raise_findings(org):
+    assert r_att_2_late_minutes(dt.time(8, 35), dt.time(8, 30), 5) == 0
+    assert r_att_2_late_minutes(dt.time(8, 36), dt.time(8, 30), 5) == 6
+    assert r_att_2_early_minutes(dt.time(17, 55), dt.time(18, 0), 5) == 0
+    assert r_att_2_early_minutes(dt.time(17, 50), dt.time(18, 0), 5) == 10
+    punch(org.staff, MON, "08:47")
+    punch(org.staff, MON, "18:05")
+    punch(org.colleague, MON, "08:20")
+    punch(org.colleague, MON, "17:30")
+    punch(org.head, MON, "08:40")
+    punch(org.head, MON, "17:40")
+    punch(org.leader, MON, "08:29")
+    punch(org.leader, MON, "18:01")
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    assert status_of(org.staff, MON).status == DayStatus.LATE
+    assert status_of(org.staff, MON).late_minutes == 17
+    assert status_of(org.colleague, MON).status == DayStatus.EARLY
+    assert status_of(org.head, MON).status == DayStatus.LATE_EARLY
+    assert status_of(org.leader, MON).status == DayStatus.PRESENT
+    flagged = set(Finding.objects.filter(rule_id="R-ATT-2").values_list("person_id", flat=True))
+    assert flagged == {org.staff.pk, org.colleague.pk, org.head.pk}
+    # idempotent: a second run raises nothing twice
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    assert Finding.objects.filter(rule_id="R-ATT-2").count() == 3
+
+
+def test_r_att_2_grace_minutes_come_from_policy(org):
+    policy_set(actor=org.admin, key="R-ATT-2.grace_minutes", year=2026, value="20", township=org.township)
+    punch(org.staff, MON, "08:45")
+    punch(org.staff, MON, "18:00")
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    assert status_of(org.staff, MON).status == DayStatus.PRESENT
+
+
+def test_r_att_3_absent_unless_leave_trip_or_field_day(org):
+    assert r_att_3_absent(working_day=True, punches=0, covered=False)
+    assert not r_att_3_absent(working_day=False, punches=0, covered=False)
+    granted_leave(org.colleague, MON, MON)
+    fake = lambda *, township_id, start, end: {(org.head.pk, MON): Decimal("1")}  # noqa: E731
+    hooks.answer("fieldwork_days", fake)
+    try:
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+    finally:
+        hooks.ANSWERS["fieldwork_days"].remove(fake)
+    assert status_of(org.staff, MON).status == DayStatus.ABSENT
+    assert status_of(org.colleague, MON).status == DayStatus.LEAVE
+    assert status_of(org.head, MON).status == DayStatus.FIELD
+    absent = set(Finding.objects.filter(rule_id="R-ATT-3").values_list("person_id", flat=True))
+    assert org.staff.pk in absent and org.colleague.pk not in absent and org.head.pk not in absent
+
+
+def test_r_att_3_no_fieldwork_answer_means_no_field_days(org):
+    saved = hooks.ANSWERS.pop("fieldwork_days", None)
+    try:
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+    finally:
+        if saved is not None:
+            hooks.ANSWERS["fieldwork_days"] = saved
+    assert status_of(org.head, MON).status == DayStatus.ABSENT
+
+
+def test_r_att_3_half_day_leave_moves_the_session_and_half_field_day(org):
+    granted_leave(org.staff, MON, MON, half_day="am")
+    punch(org.staff, MON, "14:32")
+    punch(org.staff, MON, "18:02")
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    day = status_of(org.staff, MON)
+    assert day.status == DayStatus.PRESENT and day.leave_days == Decimal("0.5")
+
+
+def test_r_att_3_leave_approved_afterwards_recomputes_past_days(org):
+    from conduct.services import leave_submit
+
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    assert status_of(org.staff, MON).status == DayStatus.ABSENT
+    leave = leave_submit(actor=org.staff, kind="sick", start_date=MON, end_date=MON, reason="fever")
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        approval_decide(actor=org.head, request_id=leave.approval_id, decision="approve")
+    assert status_of(org.staff, MON).status == DayStatus.LEAVE
+    finding = Finding.objects.get(rule_id="R-ATT-3", person=org.staff, on_date=MON)
+    assert finding.status == FindingStatus.DISMISSED
+
+
+def test_status_computation_keeps_a_fixed_number_of_queries(org, django_assert_max_num_queries):
+    from conduct.services.common import ask  # noqa: F401 - the hook is asked once per run
+
+    for _ in range(27):
+        UserFactory(township=org.township, department=org.department)
+    with django_assert_max_num_queries(16):
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+    assert AttendanceDay.objects.filter(date=MON).count() >= 30
+
+
+def test_r_att_4_punches_are_never_edited(org):
+    p = punch(org.staff, MON, "08:20")
+    p.at = aware(MON, dt.time(8, 0))
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        p.save()
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        Punch.objects.filter(pk=p.pk).delete()
+
+
+def test_r_att_4_correction_needs_approval_and_respects_the_monthly_cap(org):
+    from django.test import TestCase
+
+    c = correction_submit(actor=org.staff, date=MON, direction="in", time=dt.time(8, 25), reason="forgot")
+    assert not Punch.objects.filter(person=org.staff).exists()  # nothing until approved
+    assert c.approval.steps.get().candidates.get() == org.head
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        approval_decide(actor=org.head, request_id=c.approval_id, decision="approve")
+    p = Punch.objects.get(person=org.staff)
+    assert p.source == PunchSource.CORRECTION and p.correction_id == c.pk
+    policy_set(actor=org.admin, key="R-ATT-4.monthly_cap", year=2026, value="2", township=org.township)
+    correction_submit(actor=org.staff, date=TUE, direction="in", time=dt.time(8, 25), reason="forgot")
+    with pytest.raises(ValidationError) as exc:
+        correction_submit(actor=org.staff, date=TUE, direction="out", time=dt.time(18, 0), reason="forgot")
+    assert "R-ATT-4" in str(exc.value)
+    assert PunchCorrection.objects.filter(person=org.staff).count() == 2
+
+
+def test_correction_bad_input_both_punches_or_future(org):
+    punch(org.staff, MON, "08:20")
+    punch(org.staff, MON, "18:10")
+    with pytest.raises(ValidationError) as exc:
+        correction_submit(actor=org.staff, date=MON, direction="in", time=dt.time(8, 25), reason="x")
+    assert "date" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        correction_submit(
+            actor=org.staff, date=dt.date.today() + dt.timedelta(days=3), direction="in", time=dt.time(8, 0), reason="x"
+        )
+    assert "time" in exc.value.message_dict
+    assert not PunchCorrection.objects.exists()
+
+
+def _file(rows):
+    data = tablib.Dataset(headers=["工号", "打卡时间", "设备"])
+    for r in rows:
+        data.append(r)
+    return data
+
+
+def test_device_import_preview_then_import_is_idempotent(org):
+    rows = [
+        (org.staff.employee_no, "2026-11-16 08:21:00", "M1"),
+        (org.staff.employee_no, "2026-11-16 18:03:10", "M1"),
+        (org.colleague.employee_no, "2026/11/16 08:40:00", "M2"),
+    ]
+    preview = punch_import(actor=org.clerk, dataset=_file(rows), dry_run=True)
+    assert preview.ok and preview.new == 3
+    assert not Punch.objects.exists()
+    done = punch_import(actor=org.clerk, dataset=_file(rows), dry_run=False)
+    assert done.new == 3 and Punch.objects.filter(source="device").count() == 3
+    again = punch_import(actor=org.clerk, dataset=_file(rows), dry_run=False)
+    assert again.ok and again.new == 0 and Punch.objects.count() == 3
+
+
+def test_device_import_refuses_the_whole_file_with_rows_listed(org, other_org):
+    rows = [
+        (org.staff.employee_no, "2026-11-16 08:21:00", "M1"),
+        ("NOPE-1", "2026-11-16 08:22:00", "M1"),
+        (org.colleague.employee_no, "16/11/2026 8h", "M1"),
+        (org.colleague.employee_no, "2099-01-01 08:00:00", "M1"),
+        (other_org.staff.employee_no, "2026-11-16 08:22:00", "M1"),  # another township's person
+    ]
+    out = punch_import(actor=org.clerk, dataset=_file(rows), dry_run=False)
+    assert [n for n, _e in out.errors] == [2, 3, 4, 5]
+    assert "NOPE-1" in out.errors[0][1][0]
+    assert not Punch.objects.exists()
+
+
+def test_evaluate_day_for_today_saves_nothing(org):
+    rows, _specs = evaluate_day(township_id=org.township.pk, day=MON)
+    assert len(rows) >= 10 and not AttendanceDay.objects.exists()
