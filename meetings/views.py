@@ -535,10 +535,10 @@ def document_new(request):
                 override_reason=d.get("override_reason", ""),
             )
         except ValidationError as exc:
-            form.add_error_from(exc)
             from meetings.rules import r_doc_1_char_count
 
-            count = r_doc_1_char_count(d["text"]) if d["text"] else None
+            count = r_doc_1_char_count(d["text"]) if d.get("text") else None
+            form.add_error_from(exc)
         else:
             messages.success(request, _("Document registered (%(n)d characters).") % {"n": doc.char_count})
             return redirect(doc)
