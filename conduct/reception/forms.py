@@ -1,6 +1,7 @@
 """Input shape only; the rules live in services."""
 
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -194,7 +195,9 @@ class ExpenseForm(BootstrapMixin, forms.Form):
         help_text=_("Only for allowances: choose one of the listed types."),
     )
     payee = forms.CharField(label=_("Payee"), max_length=100)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value="0.01")
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
     payment_method = forms.ChoiceField(
         label=_("Payment method"), choices=PaymentMethod.choices, initial=PaymentMethod.OFFICIAL_CARD
     )

@@ -1,0 +1,233 @@
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from conduct.reception.models import Expense, ExpenseStatus
+from township.approvals import approval_decide, approvals_for_target
+from township.models import Finding
+
+from .factories import allowance_type, budget, record_expense, scan
+
+
+def _errors(exc):
+    return exc.value.message_dict
+
+
+def test_expense_goes_to_the_department_head_and_is_spent_when_approved(org):
+    budget(org, amount="1000.00")
+    expense = record_expense(org)
+    assert expense.status == ExpenseStatus.PENDING
+    req = approvals_for_target(expense).get()
+    assert list(req.steps.get().candidates.all()) == [org.head]
+    approval_decide(actor=org.head, request_id=req.pk, decision="approve")
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.APPROVED
+
+
+def test_r_exp_1_approval_level_follows_the_amount(org):
+    budget(org, amount="50000.00")
+    middle = record_expense(org, amount=Decimal("5000.00"))
+    large = record_expense(org, amount=Decimal("20000.00"))
+    assert list(approvals_for_target(middle).get().steps.get().candidates.all()) == [org.leader]
+    assert set(approvals_for_target(large).get().steps.get().candidates.all()) == {
+        org.principal,
+        org.principal2,
+    }
+
+
+def test_r_exp_1_over_budget_refused(org):
+    budget(org, amount="1000.00")
+    record_expense(org, amount=Decimal("800.00"))  # committed
+    with pytest.raises(ValidationError) as exc:
+        record_expense(org, amount=Decimal("300.00"))
+    message = _errors(exc)["amount"][0]
+    assert "R-EXP-1" in message and "100.00" in message
+    assert Expense.objects.count() == 1
+
+
+def test_r_exp_1_excess_approved_by_a_principal_leader(org):
+    budget(org, amount="1000.00")
+    expense = record_expense(org, amount=Decimal("1500.00"), request_excess_approval=True)
+    assert expense.over_budget == Decimal("500.00")
+    req = approvals_for_target(expense).get()
+    steps = list(req.steps.order_by("order"))
+    assert list(steps[0].candidates.all()) == [org.head]
+    assert set(steps[-1].candidates.all()) == {org.principal, org.principal2}
+    approval_decide(actor=org.head, request_id=req.pk, decision="approve")
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.PENDING  # the excess still waits for the principal leader
+    approval_decide(actor=org.principal, request_id=req.pk, decision="approve")
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.APPROVED
+
+
+def test_r_exp_1_rejected_expense_frees_the_budget(org):
+    budget(org, amount="1000.00")
+    expense = record_expense(org, amount=Decimal("900.00"))
+    req = approvals_for_target(expense).get()
+    approval_decide(actor=org.head, request_id=req.pk, decision="reject", comment="发票不全")
+    expense.refresh_from_db()
+    assert expense.status == ExpenseStatus.REJECTED
+    record_expense(org, amount=Decimal("900.00"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r_exp_1_two_concurrent_expenses_cannot_both_take_the_last_of_the_budget():
+    from conftest import build_org
+
+    org = build_org()
+    budget(org, amount="1000.00")
+    results = []
+    barrier = threading.Barrier(2)
+
+    def spend():
+        try:
+            barrier.wait()
+            record_expense(org, amount=Decimal("700.00"))
+            results.append("ok")
+        except ValidationError as exc:
+            results.append("R-EXP-1" in str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=spend) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results, key=str) == sorted(["ok", True], key=str)
+    assert Expense.objects.filter(township=org.township).count() == 1
+
+
+def test_r_exp_2_cash_above_the_limit_is_a_finding(org):
+    budget(org, amount="10000.00")
+    small = record_expense(org, amount=Decimal("800.00"), payment_method="cash")
+    big = record_expense(org, amount=Decimal("1200.00"), payment_method="cash")
+    card = record_expense(org, amount=Decimal("3000.00"))
+    flagged = set(Finding.objects.filter(rule_id="R-EXP-2").values_list("target_id", flat=True))
+    assert flagged == {big.pk}
+    assert small.pk not in flagged and card.pk not in flagged
+
+
+def test_r_exp_5_allowance_must_be_a_listed_type(org):
+    budget(org, category="allowance", amount="10000.00")
+    with pytest.raises(ValidationError) as exc:
+        record_expense(org, category="allowance", payee="全体干部")
+    assert "R-EXP-5" in _errors(exc)["allowance_type"][0]
+    kind = allowance_type(org)
+    expense = record_expense(org, category="allowance", payee="全体干部", allowance_type=kind)
+    assert expense.allowance_type == kind
+    kind.active = False
+    kind.save()
+    with pytest.raises(ValidationError):
+        record_expense(org, category="allowance", payee="全体干部", allowance_type=kind)
+
+
+def test_r_exp_5_the_form_has_no_free_text_allowance_name(org, login):
+    from conduct.reception.forms import ExpenseForm
+
+    form = ExpenseForm(township_id=org.township.pk)
+    assert form.fields["allowance_type"].__class__.__name__ == "ModelChoiceField"
+    category_codes = [c for c, _label in form.fields["category"].choices]
+    assert category_codes == [
+        "office",
+        "reception",
+        "vehicle",
+        "abroad",
+        "meetings",
+        "training",
+        "travel",
+        "allowance",
+    ]
+
+
+def test_r_fld_4_private_car_fuel_for_a_village_visit_is_a_finding(org):
+    budget(org, category="travel", amount="5000.00")
+    claim = record_expense(
+        org,
+        category="travel",
+        payee="加油站",
+        amount=Decimal("200.00"),
+        is_fuel=True,
+        transport="private_car",
+        village_visit=True,
+    )
+    official = record_expense(
+        org,
+        category="travel",
+        payee="加油站",
+        amount=Decimal("200.00"),
+        is_fuel=True,
+        transport="official_vehicle",
+        village_visit=True,
+    )
+    flagged = list(Finding.objects.filter(rule_id="R-FLD-4").values_list("target_id", flat=True))
+    assert flagged == [claim.pk]
+    assert official.pk not in flagged
+
+
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"amount": Decimal("-5.00")}, "amount"),
+        ({"amount": Decimal("10.005")}, "amount"),
+        ({"spent_on": timezone.localdate() + dt.timedelta(days=1)}, "spent_on"),
+        ({"invoice": scan("invoice.exe", b"MZ", "application/octet-stream")}, "invoice"),
+        ({"invoice": scan("invoice.png", b"GIF89a", "image/png")}, "invoice"),
+    ],
+)
+def test_bad_expense_input_is_a_field_error_and_saves_nothing(org, over, field):
+    budget(org, amount="10000.00")
+    with pytest.raises(ValidationError) as exc:
+        record_expense(org, **over)
+    assert field in _errors(exc)
+    assert not Expense.objects.exists()
+
+
+def test_bad_expense_input_on_the_form(org, login):
+    client = login(org.finance)
+    data = {
+        "spent_on": timezone.localdate().isoformat(),
+        "category": "office",
+        "payee": "文具店",
+        "amount": "12.345",
+        "payment_method": "official_card",
+        "invoice": scan("big.pdf", b"%PDF" + b"0" * 100),
+    }
+    response = client.post("/reception/expenses/new/", data)
+    assert response.status_code == 200
+    assert "amount" in response.context["form"].errors
+    assert not Expense.objects.exists()
+
+
+def test_expense_links_a_meeting_by_reference_without_importing_meetings(org):
+    budget(org, category="meetings", amount="10000.00")
+    from django.apps import apps
+
+    if apps.is_installed("meetings"):
+        try:
+            apps.get_model("meetings.meeting")
+        except LookupError:
+            pass
+        else:
+            with pytest.raises(ValidationError) as exc:
+                record_expense(org, category="meetings", link_model="meetings.meeting", link_id=999999)
+            assert "link_id" in _errors(exc)
+    with pytest.raises(ValidationError):
+        record_expense(org, category="meetings", link_model="petitions.case", link_id=1)
+
+
+def test_expense_pages_and_export(org, login):
+    budget(org, amount="10000.00")
+    expense = record_expense(org)
+    client = login(org.finance)
+    assert "文具店" in client.get("/reception/expenses/").content.decode()
+    assert client.get(f"/reception/expenses/{expense.pk}/").status_code == 200
+    export = client.get("/reception/expenses/?export=xlsx&category=office")
+    assert export["Content-Disposition"].endswith('expenses.xlsx"')
+    assert login(org.staff).get(f"/reception/expenses/{expense.pk}/").status_code == 404
