@@ -36,7 +36,12 @@ def worklog_write(*, actor: User, date: dt.date, content: str) -> WorkLog:
     if not content.strip():
         raise ValidationError({"content": [_("Write what you did.")]})
     with transaction.atomic():
-        log = WorkLog.objects.select_for_update().filter(person=actor, date=date).first()
+        log = (
+            WorkLog.objects.select_for_update(of=("self",))
+            .filter(person=actor, date=date)
+            .order_by("pk")
+            .first()
+        )
         if log is None:
             log = WorkLog(township_id=township_id, person=actor, date=date)
         log.content = content.strip()
@@ -56,7 +61,11 @@ def can_comment(actor: User, person: User) -> bool:
 
 def worklog_comment(*, actor: User, log_id: int, comment: str) -> WorkLog:
     with transaction.atomic():
-        log = WorkLog.objects.select_for_update().select_related("person__department").get(pk=log_id)
+        log = (
+            WorkLog.objects.select_for_update(of=("self",))
+            .select_related("person__department")
+            .get(pk=log_id)
+        )
         if not can_comment(actor, log.person):
             raise ValidationError(
                 _("Only the head or the leader in charge of the department comments on logs.")

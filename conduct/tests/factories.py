@@ -19,14 +19,20 @@ NATIONAL_DAY = dt.date(2026, 10, 1)
 
 def punch(person, day, hhmm, source=PunchSource.DEVICE):
     h, m = map(int, hhmm.split(":"))
-    return Punch.objects.create(township_id=person.township_id, person=person, at=aware(day, dt.time(h, m)), source=source)
+    return Punch.objects.create(
+        township_id=person.township_id, person=person, at=aware(day, dt.time(h, m)), source=source
+    )
 
 
 def granted_leave(person, start, end, *, kind="personal", half_day="full", status="approved"):
     """A leave already decided (for status tests that do not exercise the approval)."""
     from township.workcalendar import count_working_days
 
-    days = Decimal("0.5") if half_day != "full" else Decimal(count_working_days(start, end, township=person.township_id))
+    days = (
+        Decimal("0.5")
+        if half_day != "full"
+        else Decimal(count_working_days(start, end, township=person.township_id))
+    )
     return LeaveRequest.objects.create(
         township_id=person.township_id,
         person=person,

@@ -184,7 +184,11 @@ def test_correction_bad_input_both_punches_or_future(org):
     assert "date" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         correction_submit(
-            actor=org.staff, date=dt.date.today() + dt.timedelta(days=3), direction="in", time=dt.time(8, 0), reason="x"
+            actor=org.staff,
+            date=dt.date.today() + dt.timedelta(days=3),
+            direction="in",
+            time=dt.time(8, 0),
+            reason="x",
         )
     assert "time" in exc.value.message_dict
     assert not PunchCorrection.objects.exists()

@@ -1,0 +1,304 @@
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import TestCase
+
+from conduct.models import LeaveRequest, LeavingRegistration, TripRequest
+from conduct.services import (
+    attendance_compute_day,
+    leave_balance,
+    leave_cancel,
+    leave_report_back,
+    leave_submit,
+    registration_submit,
+    trip_report_submit,
+    trip_submit,
+)
+from conduct.services.checks import leave_report_back_check, trip_report_check
+from conduct.tests.factories import MON, SAT, TUE, WED, future_working_day, granted_leave
+from township.approvals import approval_decide
+from township.models import Finding
+from township.workcalendar import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+FRI = dt.date(2026, 11, 20)
+NEXT_WED = dt.date(2026, 11, 25)
+
+
+def approvers(leave):
+    return set(leave.approval.steps.get().candidates.all())
+
+
+def test_r_lv_1_routing_by_length_head_leader_principal(org):
+    half = leave_submit(
+        actor=org.staff, kind="personal", start_date=MON, end_date=MON, half_day="am", reason="r"
+    )
+    one = leave_submit(actor=org.colleague, kind="personal", start_date=MON, end_date=MON, reason="r")
+    three = leave_submit(
+        actor=org.staff, kind="personal", start_date=TUE, end_date=dt.date(2026, 11, 19), reason="r"
+    )
+    five = leave_submit(
+        actor=org.colleague, kind="sick", start_date=TUE, end_date=dt.date(2026, 11, 23), reason="r"
+    )
+    assert approvers(half) == {org.head} and approvers(one) == {org.head}
+    assert three.days == 3 and approvers(three) == {org.leader}
+    assert five.days == 5 and approvers(five) == {org.principal, org.principal2}
+
+
+def test_r_lv_1_leave_is_approved_through_the_inbox(org):
+    leave = leave_submit(actor=org.staff, kind="personal", start_date=MON, end_date=MON, reason="r")
+    assert leave.status == "pending"
+    approval_decide(actor=org.head, request_id=leave.approval_id, decision="approve")
+    leave.refresh_from_db()
+    assert leave.status == "approved"
+    other = leave_submit(actor=org.colleague, kind="personal", start_date=MON, end_date=MON, reason="r")
+    approval_decide(actor=org.head, request_id=other.approval_id, decision="reject", comment="busy day")
+    other.refresh_from_db()
+    assert other.status == "rejected"
+
+
+def test_r_lv_6_leading_cadre_asks_a_principal_leader(org):
+    leave = leave_submit(actor=org.leader, kind="personal", start_date=MON, end_date=MON, reason="r")
+    assert approvers(leave) == {org.principal, org.principal2}  # never the department head below them
+    own = leave_submit(actor=org.principal, kind="personal", start_date=MON, end_date=MON, reason="r")
+    assert approvers(own) == {org.principal2}
+
+
+def test_r_lv_4_balance_by_years_of_service_and_refused_beyond(org):
+    org.staff.first_employed_on = dt.date(2014, 3, 1)  # 11 full years on 2026-01-01: 10 days
+    org.staff.save()
+    assert leave_balance(person=org.staff, year=2026).entitled == 10
+    org.colleague.first_employed_on = dt.date(2005, 1, 1)
+    org.colleague.save()
+    assert leave_balance(person=org.colleague, year=2026).entitled == 15
+    org.head.first_employed_on = dt.date(2025, 6, 1)
+    org.head.save()
+    assert leave_balance(person=org.head, year=2026).entitled == 0
+    leave_submit(
+        actor=org.staff,
+        kind="annual",
+        start_date=dt.date(2026, 11, 2),
+        end_date=dt.date(2026, 11, 13),
+        reason="trip home",
+    )
+    assert leave_balance(person=org.staff, year=2026).remaining == 0
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(actor=org.staff, kind="annual", start_date=MON, end_date=MON, reason="more")
+    assert "R-LV-4" in str(exc.value) and "end_date" in exc.value.message_dict
+    assert LeaveRequest.objects.filter(person=org.staff).count() == 1
+
+
+def test_r_lv_3_overlaps_refused_for_leave_and_trips(org):
+    leave_submit(actor=org.staff, kind="personal", start_date=MON, end_date=TUE, reason="r")
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(actor=org.staff, kind="sick", start_date=TUE, end_date=WED, reason="r")
+    assert "R-LV-3" in str(exc.value)
+    # morning and afternoon of one day do not overlap
+    leave_submit(
+        actor=org.colleague, kind="personal", start_date=WED, end_date=WED, half_day="am", reason="r"
+    )
+    leave_submit(
+        actor=org.colleague, kind="personal", start_date=WED, end_date=WED, half_day="pm", reason="r"
+    )
+    # a trip taking the staff member along as a companion overlaps their leave
+    with pytest.raises(ValidationError) as exc:
+        trip_submit(
+            actor=org.head,
+            kind="study",
+            purpose="p",
+            destination="县城",
+            start_date=MON,
+            end_date=MON,
+            budget=Decimal("100.00"),
+            companions=[org.staff],
+            declaration=True,
+        )
+    assert "R-LV-3" in str(exc.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r_lv_3_two_simultaneous_submissions_only_one_passes():
+    from conftest import build_org
+
+    org = build_org()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def submit(kind):
+        try:
+            barrier.wait()
+            leave_submit(actor=org.staff, kind=kind, start_date=MON, end_date=TUE, reason="race")
+            results.append("ok")
+        except ValidationError as exc:
+            results.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(k,)) for k in ("personal", "sick")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1
+    assert any("R-LV-3" in r for r in results)
+    assert LeaveRequest.objects.filter(person=org.staff).count() == 1
+
+
+def test_r_lv_2_not_reported_back_in_time_is_a_finding(org):
+    leave = granted_leave(org.staff, MON, MON)
+    # deadline: one working day after Monday is Tuesday; found from Wednesday on
+    assert leave_report_back_check(township_id=org.township.pk, today=TUE) == 0
+    assert leave_report_back_check(township_id=org.township.pk, today=WED) == 1
+    leave_report_back_check(township_id=org.township.pk, today=WED)
+    f = Finding.objects.get(rule_id="R-LV-2")
+    assert f.person == org.staff and f.target == leave and f.on_date == TUE
+
+
+def test_report_back_returns_unused_days_and_refuses_a_date_before_the_start(org):
+    leave = granted_leave(org.staff, MON, FRI, kind="annual")
+    with pytest.raises(ValidationError) as exc:
+        leave_report_back(actor=org.staff, leave_id=leave.pk, returned_on=MON - dt.timedelta(days=1))
+    assert "returned_on" in exc.value.message_dict
+    before = leave_balance(person=org.staff, year=2026).remaining
+    leave_report_back(actor=org.staff, leave_id=leave.pk, returned_on=WED)
+    leave.refresh_from_db()
+    assert leave.status == "reported_back" and leave.days_used == 2
+    assert leave_balance(person=org.staff, year=2026).remaining == before + 3
+    assert leave_report_back_check(township_id=org.township.pk, today=NEXT_WED) == 0
+
+
+def test_cancel_only_before_the_leave_starts(org):
+    start = future_working_day(3, org.township)
+    pending = leave_submit(actor=org.staff, kind="personal", start_date=start, end_date=start, reason="r")
+    leave_cancel(actor=org.staff, leave_id=pending.pk)
+    pending.refresh_from_db()
+    assert pending.status == "cancelled" and pending.approval.status == "cancelled"
+    approved = leave_submit(actor=org.staff, kind="personal", start_date=start, end_date=start, reason="r")
+    approval_decide(actor=org.head, request_id=approved.approval_id, decision="approve")
+    leave_cancel(actor=org.staff, leave_id=approved.pk)
+    approved.refresh_from_db()
+    assert approved.status == "cancelled"
+    started = granted_leave(org.colleague, MON, MON)
+    with pytest.raises(ValidationError):
+        leave_cancel(actor=org.colleague, leave_id=started.pk)
+
+
+def test_leave_bad_input_is_a_field_error_and_saves_nothing(org):
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(actor=org.staff, kind="personal", start_date=TUE, end_date=MON, reason="r")
+    assert "end_date" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(
+            actor=org.staff, kind="personal", start_date=SAT, end_date=SAT, half_day="am", reason="r"
+        )
+    assert "half_day" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(
+            actor=org.staff, kind="personal", start_date=SAT, end_date=dt.date(2026, 11, 22), reason="r"
+        )
+    assert "end_date" in exc.value.message_dict
+    assert not LeaveRequest.objects.exists()
+
+
+def test_r_lv_5_absent_without_leave_or_registration_is_a_finding(org):
+    registration_submit(
+        actor=org.colleague,
+        destination="市里",
+        start_date=MON,
+        end_date=MON,
+        phone="13800000001",
+        reason="family",
+    )
+    # registered for a rest day as well
+    registration_submit(
+        actor=org.staff, destination="县城", start_date=SAT, end_date=SAT, phone="", reason="shopping"
+    )
+    assert (
+        LeavingRegistration.objects.filter(person=org.staff, start_date=SAT).get().phone == org.staff.mobile
+    )
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    flagged = set(Finding.objects.filter(rule_id="R-LV-5").values_list("person_id", flat=True))
+    assert org.staff.pk in flagged and org.colleague.pk not in flagged
+    with pytest.raises(ValidationError) as exc:
+        registration_submit(
+            actor=org.staff, destination="x", start_date=TUE, end_date=MON, phone="", reason="r"
+        )
+    assert "end_date" in exc.value.message_dict
+
+
+def _trip(org, **kw):
+    args = dict(
+        actor=org.staff,
+        kind="study",
+        purpose="学习考察乡村振兴",
+        destination="浙江安吉",
+        start_date=MON,
+        end_date=WED,
+        budget=Decimal("3200.00"),
+        declaration=True,
+    )
+    args.update(kw)
+    return trip_submit(**args)
+
+
+def test_r_trip_1_declaration_county_approval_and_principal_leader(org):
+    with pytest.raises(ValidationError) as exc:
+        _trip(org, declaration=False)
+    assert "R-TRIP-1" in str(exc.value) and "declaration" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        _trip(org, outside_county=True)
+    assert "county_reference" in exc.value.message_dict
+    trip = _trip(
+        org, outside_county=True, county_reference="南江县委办〔2026〕12号", companions=[org.colleague]
+    )
+    assert set(trip.approval.steps.get().candidates.all()) == {org.principal, org.principal2}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        approval_decide(actor=org.principal, request_id=trip.approval_id, decision="approve")
+    trip.refresh_from_db()
+    assert trip.status == "approved"
+    # approved afterwards for past days: traveller and companion are on a trip
+    from conduct.models import AttendanceDay
+
+    assert AttendanceDay.objects.get(person=org.colleague, date=MON).status == "trip"
+
+
+def test_r_trip_2_report_due_after_return_overdue_is_a_finding(org):
+    trip = _trip(org)
+    approval_decide(actor=org.principal, request_id=trip.approval_id, decision="approve")
+    due = WED + dt.timedelta(days=15)
+    assert trip_report_check(township_id=org.township.pk, today=due) == 0
+    assert trip_report_check(township_id=org.township.pk, today=due + dt.timedelta(days=1)) == 1
+    assert Finding.objects.get(rule_id="R-TRIP-2").target == trip
+    trip_report_submit(actor=org.staff, trip_id=trip.pk, report="学到了垃圾分类经验。")
+    trip.refresh_from_db()
+    assert trip.report_submitted_at is not None
+    assert trip_report_check(township_id=org.township.pk, today=due + dt.timedelta(days=2)) == 0
+
+
+def test_trip_cannot_be_reported_before_return(org):
+    start = future_working_day(2, org.township)
+    trip = _trip(org, start_date=start, end_date=start)
+    approval_decide(actor=org.principal, request_id=trip.approval_id, decision="approve")
+    with pytest.raises(ValidationError) as exc:
+        trip_report_submit(actor=org.staff, trip_id=trip.pk, report="x")
+    assert "report" in exc.value.message_dict
+    assert TripRequest.objects.get(pk=trip.pk).report == ""
+
+
+def test_hooks_answer_attendance_summary_and_leave_days(org):
+    from township.hooks import ask
+
+    granted_leave(org.staff, TUE, TUE)
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    attendance_compute_day(township_id=org.township.pk, day=TUE)
+    summary = ask("attendance_summary", township_id=org.township.pk, start=MON, end=TUE)[0]
+    assert summary[org.staff.pk]["absent"] == 1 and summary[org.staff.pk]["leave_days"] == 1
+    assert summary[org.staff.pk]["working_days"] == 2
+    days = ask("leave_days", township_id=org.township.pk, start=MON, end=FRI)[0]
+    assert days == {(org.staff.pk, TUE): Decimal("1")}
+    assert add_working_days(MON, 1, township=org.township) == TUE
