@@ -41,7 +41,7 @@ class MultiplePhotoField(forms.FileField):
 
 class VisitForm(BootstrapMixin, forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     part = forms.ChoiceField(label=_("Half or full day"), choices=DayPart.choices, widget=forms.RadioSelect)
     purposes = forms.MultipleChoiceField(
         label=_("Purposes (tick all that apply)"),
@@ -75,10 +75,14 @@ class VisitForm(BootstrapMixin, forms.Form):
     )
     problem_1 = forms.CharField(label=_("Problem raised"), required=False, max_length=500)
     owner_1 = forms.ModelChoiceField(label=_("Follow-up owner"), queryset=None, required=False)
-    due_1 = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_1 = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     problem_2 = forms.CharField(label=_("Another problem"), required=False, max_length=500)
     owner_2 = forms.ModelChoiceField(label=_("Follow-up owner"), queryset=None, required=False)
-    due_2 = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_2 = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     photos = MultiplePhotoField(label=_("Photos"), required=False)
     latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
@@ -151,9 +155,11 @@ class VisitFilterForm(BootstrapMixin, forms.Form):
         label=_("Transport"), required=False, choices=[("", _("All")), *Transport.choices]
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,7 +265,7 @@ class PairingForm(BootstrapMixin, forms.Form):
 
 
 class AssistanceForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=AssistanceKind.choices)
     description = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
     amount = forms.DecimalField(label=_("Value (yuan)"), required=False, min_value=0, decimal_places=2)

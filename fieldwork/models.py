@@ -223,7 +223,7 @@ class FollowUp(TownshipScoped):
     class Meta:
         verbose_name = _("follow-up item")
         verbose_name_plural = _("follow-up items")
-        ordering = ["status", "due_on", "pk"]
+        ordering = ["-status", "due_on", "pk"]  # open before closed
         indexes = [models.Index(fields=["township", "status", "due_on"])]
         constraints = [
             models.CheckConstraint(

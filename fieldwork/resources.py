@@ -51,6 +51,9 @@ class HouseholdResource(SavepointRowsMixin, resources.ModelResource):
         number = str(row.get("household_no") or "").strip()
         return self.get_queryset().filter(household_no=number).first() if number else None
 
+    def init_instance(self, row=None):
+        return PoorHousehold(township_id=self.actor.township_id, status=HouseholdStatus.ACTIVE)
+
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         instance.township_id = self.actor.township_id

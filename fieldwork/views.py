@@ -241,7 +241,7 @@ def follow_up_list(request):
         qs = qs.filter(village=f["village"])
     sort = request.GET.get("sort", "due_on")
     qs = qs.order_by(
-        *{"due_on": ("status", "due_on", "pk"), "-created": ("-created_at",)}.get(sort, ("due_on",))
+        *{"due_on": ("-status", "due_on", "pk"), "-created": ("-created_at",)}.get(sort, ("due_on",))
     )
     if request.GET.get("export") == "xlsx":
         rows = [
@@ -309,7 +309,9 @@ def quota(request):
     if not user.has_role(*selectors.QUOTA_READERS):
         return redirect("fieldwork:progress", pk=user.pk)
     departments = department_list_for(user=user)
-    form = QuotaFilterForm(request.GET or None, departments=departments)
+    form = QuotaFilterForm(
+        request.GET or None, departments=departments, initial={"year": timezone.localdate().year}
+    )
     f = form.cleaned_data if form.is_valid() else {}
     year = f.get("year") or timezone.localdate().year
     on = _on(year)
@@ -455,7 +457,7 @@ def village_list(request):
 def village_detail(request, pk):
     user = request.user
     village = selectors.village_get_for(user=user, pk=pk)
-    follow_ups = village.follow_ups.select_related("owner").order_by("status", "due_on")[:50]
+    follow_ups = village.follow_ups.select_related("owner").order_by("-status", "due_on")[:50]  # open first
     visits = selectors.visit_list_for(user=user).filter(village=village)[:20]
     households = village.poor_households.annotate(n_pairs=Count("pairings"))[:100]
     return render(
@@ -695,12 +697,13 @@ def household_list(request):
             ]
             for h in qs
         ]
+        # The register columns keep the import's names, so an export can be imported again.
         headers = [
-            _("village"),
-            _("household_no"),
-            _("head_name"),
-            _("members"),
-            _("cause"),
+            "village",
+            "household_no",
+            "head_name",
+            "members",
+            "cause",
             _("Status"),
             _("Paired cadres"),
         ]
