@@ -65,7 +65,10 @@ def test_r_mtg_3_concurrent_business_requests_never_exceed_the_cap():
         draft(org, meeting_type=MeetingType.BUSINESS, room=RoomFactory(township=org.township)) for _ in people
     ]
     outcomes = race(
-        *[lambda p=p, d=d: meeting_request_submit(actor=p, draft=d) for p, d in zip(people, drafts)]
+        *[
+            lambda p=p, d=d: meeting_request_submit(actor=p, draft=d)
+            for p, d in zip(people, drafts, strict=True)
+        ]
     )
     assert sorted(o[0] for o in outcomes) == ["ok", "ok", "ok", "refused"], outcomes
     first = next_month_day().replace(day=1)
