@@ -199,7 +199,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # An unacknowledged task (its worker died) is delivered again after this many seconds.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often workers sweep for such tasks (seconds, and every Nth sweep scans Redis).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=6),
 }
 APPRAISAL_PAUSE_BEFORE_WRITE = env.float("APPRAISAL_PAUSE_BEFORE_WRITE", default=0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

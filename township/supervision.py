@@ -116,7 +116,11 @@ def finding_confirm(*, actor, finding_id: int, evidence: str = "") -> Violation:
     if not actor.has_role(*INSPECTORS):
         raise ValidationError(_("Only discipline inspectors triage findings."))
     with transaction.atomic():
-        f = Finding.objects.select_for_update().select_related("person", "department").get(pk=finding_id)
+        f = (
+            Finding.objects.select_for_update(of=("self",))
+            .select_related("person", "department")
+            .get(pk=finding_id)
+        )
         _own(actor, f.township_id)
         if f.status != FindingStatus.OPEN:
             raise ValidationError(_("This finding has already been triaged."))

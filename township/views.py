@@ -170,7 +170,15 @@ def finding_list(request):
         ]
         headers = [_("Rule"), _("Date"), _("Person"), _("Department"), _("Detail"), _("Status")]
         return xlsx_response("findings.xlsx", headers, rows)
-    return render(request, "township/finding_list.html", {"form": form, "page_obj": paginate(request, qs)})
+    return render(
+        request,
+        "township/finding_list.html",
+        {
+            "form": form,
+            "page_obj": paginate(request, qs),
+            "can_triage": request.user.has_role(Role.INSPECTOR, Role.ADMINISTRATOR),
+        },
+    )
 
 
 # --- people --------------------------------------------------------------------------------------

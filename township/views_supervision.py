@@ -355,7 +355,6 @@ def triage(request):
                 raise Http404 from None
             else:
                 messages.success(request, _("%(n)d findings triaged.") % {"n": n})
-        return redirect(request.get_full_path())
     return redirect(f"/findings/?{request.GET.urlencode()}")
 
 

@@ -277,6 +277,9 @@ class AppraisalScore(models.Model):
             pgtrigger.Protect(name="score_frozen", operation=pgtrigger.Update),
         ]
 
+    def __str__(self):
+        return f"{self.person_id}: {self.total}"
+
 
 class DepartmentScore(models.Model):
     report = models.ForeignKey(AppraisalReport, on_delete=models.CASCADE, related_name="department_scores")
@@ -288,6 +291,9 @@ class DepartmentScore(models.Model):
     class Meta:
         ordering = ["report", "rank"]
         constraints = [models.UniqueConstraint(fields=["report", "department"], name="dept_score_unique")]
+
+    def __str__(self):
+        return f"{self.department_id}: {self.average}"
 
 
 @pghistory.track()
@@ -332,3 +338,6 @@ class SurveyRating(models.Model):
                 name="rating_has_subject",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.round}: {self.score}"

@@ -144,7 +144,12 @@ def test_appraisal_worker_killed_halfway_leaves_no_report_and_finishes_when_a_wo
         first.send_signal(signal.SIGKILL)  # killed halfway, before the report is written
         first.wait(timeout=10)
         assert not AppraisalReport.objects.exists()
-        second = start_worker(queue, CELERY_VISIBILITY_TIMEOUT="4")
+        second = start_worker(
+            queue,
+            CELERY_VISIBILITY_TIMEOUT="4",
+            CELERY_UNACKED_RESTORE_INTERVAL="1",
+            CELERY_UNACKED_RESTORE_THROTTLE="1",
+        )
         deadline = time.time() + 90
         while time.time() < deadline and not AppraisalReport.objects.exists():
             time.sleep(0.5)
