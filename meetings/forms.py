@@ -38,7 +38,7 @@ class MeetingRequestForm(BootstrapMixin, forms.Form):
     outside_kind = forms.ChoiceField(
         label=_("Kind of place"), choices=[("", "—")] + OutsideKind.choices, required=False
     )
-    format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
+    format = forms.ChoiceField(label=_("Meeting format"), choices=MeetingFormat.choices)
     audience_departments = forms.ModelMultipleChoiceField(
         label=_("Departments attending"),
         queryset=Department.objects.none(),

@@ -28,7 +28,7 @@ from meetings.forms import (
     PressRequestForm,
     agenda_from,
 )
-from meetings.models import DocumentKind, MeetingStatus, MeetingType
+from meetings.models import FRUGALITY_ITEMS, DocumentKind, MeetingStatus, MeetingType
 from township.approvals import approvals_for_target
 from township.exports import xlsx_response
 from township.history import history_for
@@ -124,8 +124,9 @@ def _merge_context(request, data) -> list:
 @login_required
 def meeting_new(request):
     user = _township_user(request.user)
-    form = MeetingRequestForm(request.POST or None, user=user)
-    agenda = AgendaFormSet(request.POST or None, prefix="agenda")
+    initial, agenda_initial = _copy_initial(request)
+    form = MeetingRequestForm(request.POST or None, user=user, initial=initial)
+    agenda = AgendaFormSet(request.POST or None, prefix="agenda", initial=agenda_initial)
     candidates = []
     if request.method == "POST":
         candidates = _merge_context(request, request.POST)
@@ -164,8 +165,33 @@ def meeting_new(request):
     return render(
         request,
         "meetings/meeting_form.html",
-        {"form": form, "agenda": agenda, "candidates": candidates},
+        {
+            "form": form,
+            "agenda": agenda,
+            "candidates": candidates,
+            "frugality": FRUGALITY_ITEMS,
+            "meal_items": ("alcohol", "cigarettes", "fruit", "retired_cadres_symposium"),
+        },
     )
+
+
+def _copy_initial(request):
+    """``?copy=<pk>``: start a new request from an earlier one (e.g. one returned for changes)."""
+    raw = request.GET.get("copy", "")
+    if request.method == "POST" or not raw.isdigit():
+        return {}, []
+    m = selectors.meeting_get_for(user=request.user, pk=int(raw))
+    fields = ["title", "meeting_type", "major_event", "start_time", "planned_minutes", "venue_kind", "outside_place",
+              "outside_kind", "format", "meals", "fruit", "retired_cadres_symposium"]  # fmt: skip
+    initial = {f: getattr(m, f) for f in fields}
+    initial.update(
+        department=m.department_id,
+        room=m.room_id,
+        audience_departments=list(m.audience_departments.values_list("pk", flat=True)),
+        audience_people=list(m.audience_people.values_list("pk", flat=True)),
+    )
+    agenda = [{"title": i.title, "speakers": "、".join(i.speakers)} for i in m.agenda.all()]
+    return initial, agenda
 
 
 @login_required

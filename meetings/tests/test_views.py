@@ -221,3 +221,15 @@ def test_documents_and_press_pages(org, login):
     assert "R-MTG-11" in response.content.decode()
     assert client.get(reverse("meetings:press_list")).status_code == 200
     assert client.get(reverse("meetings:index"), {"export": "xlsx"}).status_code == 200
+
+
+def test_new_request_can_start_from_a_returned_one(org, login):
+    from township.approvals import approval_decide
+
+    meeting = submit(org, title="要改的会")
+    approval_decide(actor=org.leader, request_id=meeting.approval_id, decision="return", comment="改时间")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.RETURNED
+    text = login(org.clerk).get(reverse("meetings:new"), {"copy": meeting.pk}).content.decode()
+    assert 'value="要改的会"' in text and "传达县安全生产会议精神" in text
+    assert login(org.staff).get(reverse("meetings:new"), {"copy": meeting.pk}).status_code == 404
