@@ -415,7 +415,7 @@ class PetitionAttachment(TownshipScoped):
 class PetitionEvent(TownshipScoped):
     """One step of a case's workflow, who took it and when (the timeline on the case page)."""
 
-    case = models.ForeignKey(PetitionCase, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(PetitionCase, on_delete=models.CASCADE, related_name="timeline")
     verb = models.CharField(_("step"), max_length=30)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)

@@ -169,7 +169,48 @@ class HistoricalCaseResource(SavepointRowsMixin, resources.ModelResource):
             errors["headcount"] = [_("Enter a whole number.")]
         if errors:
             raise ValidationError(errors)
-        case = services.petition_case_import(
+        try:
+            case = self._import(
+                row,
+                registered_on,
+                channel,
+                category,
+                village,
+                headcount,
+                accepted_on,
+                leader,
+                department,
+                replied_on,
+                satisfied,
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            # name the file's column where there is one; otherwise the message says what is wrong
+            raise ValidationError(
+                [
+                    f"{k}: {m}" if k in self.COLUMNS else m
+                    for k, msgs in exc.message_dict.items()
+                    for m in msgs
+                ]
+            ) from None
+        instance.pk = case.pk
+
+    def _import(
+        self,
+        row,
+        registered_on,
+        channel,
+        category,
+        village,
+        headcount,
+        accepted_on,
+        leader,
+        department,
+        replied_on,
+        satisfied,
+    ):
+        return services.petition_case_import(
             actor=self.actor,
             registered_on=registered_on,
             channel=channel,
@@ -193,4 +234,3 @@ class HistoricalCaseResource(SavepointRowsMixin, resources.ModelResource):
             reply_text=str(row.get("reply_text") or ""),
             satisfied=satisfied,
         )
-        instance.pk = case.pk

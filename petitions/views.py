@@ -193,7 +193,7 @@ def _detail_context(request, case, step_forms=None, extend_form=None):
         "steps": [(TRANSITIONS[v], forms[v]) for v in verbs],
         "extend_form": extend_form or (ExtendForm(prefix="extend") if can_extend else None),
         "left": case.days_left(timezone.localdate()),
-        "events": case.events.select_related("actor"),
+        "events": case.timeline.select_related("actor"),
         "handlers": case.handlers.all(),
         "linked": case.linked_cases.all(),
         "later": case.later_cases.all(),

@@ -381,5 +381,5 @@ def test_import_bad_rows_refused_all_or_nothing(org, login):
     outcome = resp.context["outcome"]
     assert [n for n, _e in outcome.errors] == [2, 3]
     text = str(outcome.errors)
-    assert "ID number" in text and "before the acceptance" in text
+    assert "身份证号" in text and "早于受理日期" in text  # the page speaks Chinese
     assert not PetitionCase.objects.exists()
