@@ -9,10 +9,8 @@ from django.core.management.base import BaseCommand
 
 def po_files():
     root = Path(settings.BASE_DIR)
-    for po in sorted(root.glob("*/locale/*/LC_MESSAGES/*.po")) + sorted(
-        root.glob("locale/*/LC_MESSAGES/*.po")
-    ):
-        if ".venv" not in po.parts:
+    for po in sorted(root.glob("**/locale/*/LC_MESSAGES/*.po")):
+        if not {".venv", ".data", "node_modules"} & set(po.parts):
             yield po
 
 
