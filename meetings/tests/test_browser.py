@@ -46,6 +46,8 @@ def test_clerk_refused_by_cap_and_banner_then_principal_approves_and_calendar_sh
     page.goto(page.base_url + "/meetings/new/")
     fill_request(page, title="全镇冬季防火大会", meeting_type="plenary", day=day, room=room)
     page.check("#id_audience_departments_0")
+    # R-MTG-10: the form shows the meetings to merge with as soon as date and audience are known.
+    page.wait_for_selector("#merge-box [data-testid=merge-candidates]", timeout=5000)
     page.click("#submit-meeting")
     page.wait_for_load_state("networkidle")
     assert "R-MTG-2" in page.content() and "全体性会议" in page.content()
