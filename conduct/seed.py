@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from township.hooks import demo_seeder
 
-
 STATES = ["reported_back", "reported_back", "reported_back", "approved", "rejected", "cancelled", "returned"]
 
 

@@ -170,6 +170,21 @@ SHORT = {
 }
 
 
+# Bootstrap's table cells paint their own background, so the sheet uses its contextual classes.
+TABLE_CSS = {
+    DayStatus.PRESENT: "table-success",
+    DayStatus.LATE: "table-warning",
+    DayStatus.EARLY: "table-warning",
+    DayStatus.LATE_EARLY: "table-warning",
+    DayStatus.ABSENT: "table-danger",
+    DayStatus.LEAVE: "table-info",
+    DayStatus.TRIP: "table-info",
+    DayStatus.FIELD: "table-primary",
+    DayStatus.REST: "table-secondary",
+    DayStatus.HOLIDAY: "table-secondary",
+}
+
+
 def departments_for(user) -> QuerySet[Department]:
     qs = Department.objects.filter(township_id__in=township_ids_for(user))
     ids = department_ids_for(user)
@@ -202,9 +217,15 @@ def department_sheet(*, user, department: Department, month: dt.date) -> dict:
         for d in days:
             r = mine.get(d)
             if r is None:
-                cells.append({"text": "", "css": "" if d in work else "status-rest", "title": ""})
+                cells.append({"text": "", "css": "" if d in work else "table-secondary", "title": ""})
                 continue
-            cells.append({"text": SHORT.get(r.status, ""), "css": r.css, "title": r.get_status_display()})
+            cells.append(
+                {
+                    "text": SHORT.get(r.status, ""),
+                    "css": TABLE_CSS.get(r.status, ""),
+                    "title": r.get_status_display(),
+                }
+            )
             totals["late"] += r.status in (DayStatus.LATE, DayStatus.LATE_EARLY)
             totals["early"] += r.status in (DayStatus.EARLY, DayStatus.LATE_EARLY)
             totals["absent"] += r.status == DayStatus.ABSENT

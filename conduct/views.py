@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from conduct import selectors, services
@@ -47,7 +47,17 @@ SHEET_ROLES = (
     Role.INSPECTOR,
     Role.ADMINISTRATOR,
 )
-WEEKDAYS = [_lazy("Mon"), _lazy("Tue"), _lazy("Wed"), _lazy("Thu"), _lazy("Fri"), _lazy("Sat"), _lazy("Sun")]
+WEEKDAYS = [WEEKDAYS_ABBR[i] for i in range(7)]  # Django's own translated abbreviations
+CHART_COLORS = {
+    DayStatus.PRESENT: "#198754",
+    DayStatus.LATE: "#ffc107",
+    DayStatus.EARLY: "#fd7e14",
+    DayStatus.LATE_EARLY: "#b35c00",
+    DayStatus.ABSENT: "#dc3545",
+    DayStatus.LEAVE: "#0d6efd",
+    DayStatus.TRIP: "#6610f2",
+    DayStatus.FIELD: "#20c997",
+}
 LEADER_ROLES = (Role.PRINCIPAL_LEADER, Role.LEADER_IN_CHARGE, Role.INSPECTOR, Role.ADMINISTRATOR)
 
 
@@ -445,9 +455,21 @@ def department_sheet(request):
         "data": {
             "labels": [r["person"].full_name for r in sheet["rows"]],
             "datasets": [
-                {"label": str(_("Late")), "data": [r["totals"]["late"] for r in sheet["rows"]]},
-                {"label": str(_("Left early")), "data": [r["totals"]["early"] for r in sheet["rows"]]},
-                {"label": str(_("Absent")), "data": [r["totals"]["absent"] for r in sheet["rows"]]},
+                {
+                    "label": str(_("Late")),
+                    "data": [r["totals"]["late"] for r in sheet["rows"]],
+                    "backgroundColor": CHART_COLORS[DayStatus.LATE],
+                },
+                {
+                    "label": str(_("Left early")),
+                    "data": [r["totals"]["early"] for r in sheet["rows"]],
+                    "backgroundColor": CHART_COLORS[DayStatus.EARLY],
+                },
+                {
+                    "label": str(_("Absent")),
+                    "data": [r["totals"]["absent"] for r in sheet["rows"]],
+                    "backgroundColor": CHART_COLORS[DayStatus.ABSENT],
+                },
             ],
         },
     }
@@ -476,7 +498,11 @@ def daily_summary(request):
         "data": {
             "labels": [str(line["department"]) for line in summary["lines"]],
             "datasets": [
-                {"label": str(s.label), "data": [line["counts"][i] for line in summary["lines"]]}
+                {
+                    "label": str(s.label),
+                    "data": [line["counts"][i] for line in summary["lines"]],
+                    "backgroundColor": CHART_COLORS.get(s, "#adb5bd"),
+                }
                 for i, s in enumerate(summary["statuses"])
             ],
         },

@@ -18,8 +18,14 @@ def test_demo_seeder_adds_a_year_of_history_quickly(org):
     seed_conduct(township=org.township, size="normal", rng=random.Random(1), today=timezone.localdate())
     elapsed = time.monotonic() - t0
     assert Punch.objects.count() > 5000
-    assert set(LeaveRequest.objects.values_list("status", flat=True)) >= {"pending", "reported_back", "rejected"}
-    assert TripRequest.objects.filter(report_submitted_at__isnull=True).exists() or TripRequest.objects.exists()
+    assert set(LeaveRequest.objects.values_list("status", flat=True)) >= {
+        "pending",
+        "reported_back",
+        "rejected",
+    }
+    assert (
+        TripRequest.objects.filter(report_submitted_at__isnull=True).exists() or TripRequest.objects.exists()
+    )
     assert DutyShift.objects.exists() and WorkLog.objects.exists()
     assert AttendanceDay.objects.filter(status="late").exists()
     assert elapsed < 60, elapsed
