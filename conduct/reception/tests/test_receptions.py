@@ -2,6 +2,7 @@ import datetime as dt
 import shutil
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -252,8 +253,12 @@ def test_reception_list_pdf_has_the_chinese_font(org, login, tmp_path):
     if shutil.which("pdftoppm"):
         path = tmp_path / "list.pdf"
         path.write_bytes(response.content)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
-        assert list(tmp_path.glob("page*.png"))
+        out = Path(__file__).resolve().parents[3] / "test-artifacts" / "reception"
+        out.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(path), str(out / "reception-list-pdf")], check=True
+        )
+        assert list(out.glob("reception-list-pdf*.png"))
 
 
 def test_reception_form_shows_the_staff_cap_on_the_field(org, login):
