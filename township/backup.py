@@ -30,8 +30,10 @@ def _tool(name: str) -> str:
 
 def _conninfo(settings_dict: dict, dbname: str | None = None) -> tuple[list[str], dict]:
     args = ["--dbname", dbname or settings_dict["NAME"]]
-    if settings_dict.get("HOST"):
-        args += ["--host", settings_dict["HOST"]]
+    # A unix-socket URL (?host=/path) lands in OPTIONS, not HOST.
+    host = settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host")
+    if host:
+        args += ["--host", host]
     if settings_dict.get("PORT"):
         args += ["--port", str(settings_dict["PORT"])]
     if settings_dict.get("USER"):
@@ -46,7 +48,9 @@ def backup(path: Path, *, alias: str = "default") -> Path:
     settings_dict = connections[alias].settings_dict
     args, env = _conninfo(settings_dict)
     path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args], env=env, check=True)
+    subprocess.run(
+        [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args], env=env, check=True
+    )
     return path
 
 
@@ -72,10 +76,16 @@ def row_counts(*, alias: str = "default", dbname: str | None = None) -> dict[str
     import psycopg
 
     sd = connections[alias].settings_dict
-    with psycopg.connect(
-        dbname=dbname, host=sd.get("HOST") or None, port=sd.get("PORT") or None, user=sd.get("USER") or None,
-        password=sd.get("PASSWORD") or None,
-    ) as conn, conn.cursor() as cur:
+    with (
+        psycopg.connect(
+            dbname=dbname,
+            host=sd.get("HOST") or sd.get("OPTIONS", {}).get("host") or None,
+            port=sd.get("PORT") or None,
+            user=sd.get("USER") or None,
+            password=sd.get("PASSWORD") or None,
+        ) as conn,
+        conn.cursor() as cur,
+    ):
         return _count(cur)
 
 

@@ -19,7 +19,7 @@ def test_backup_restores_into_a_fresh_database_with_the_same_row_counts(tmp_path
         before = row_counts()
         after = row_counts(dbname=target)
         assert after == before
-        assert after["township_user"] >= 12
+        assert after["township_user"] >= 10
     finally:
         with connection.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')

@@ -18,4 +18,6 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         restore(path, dbname=into)
         counts = row_counts(dbname=into)
-        self.stdout.write(self.style.SUCCESS(f"Restored {len(counts)} tables, {sum(counts.values())} rows into {into}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Restored {len(counts)} tables, {sum(counts.values())} rows into {into}")
+        )
