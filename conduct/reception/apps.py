@@ -11,7 +11,6 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Reception and expenses")
 
     def ready(self):
-        _compile_messages()
         from celery.schedules import crontab
 
         from conduct.reception import approval_kinds, demo, panels, policies  # noqa: F401
@@ -37,20 +36,3 @@ class ReceptionConfig(AppConfig):
             "task": "conduct.reception.tasks.prepare_quarter_disclosures",
             "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year="1,4,7,10"),
         }
-
-
-def _compile_messages() -> None:
-    """Workaround: township's compile_translations/check_translations look at */locale only, not at
-    this nested conduct/reception/locale, so the (git-ignored) .mo would never be built.  Build it
-    here when missing or stale; a read-only install that already has it is left alone."""
-    from pathlib import Path
-
-    po = Path(__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    mo = po.with_suffix(".mo")
-    try:
-        if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-            import polib
-
-            polib.pofile(str(po)).save_as_mofile(str(mo))
-    except OSError:
-        pass
