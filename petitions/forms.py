@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.forms import BootstrapMixin
 from township.models import Department, Role, User, Village
@@ -12,7 +13,9 @@ from .rules import validate_id_number
 
 
 def _date(label, required=False):
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 def _leaders(township_id):
@@ -34,7 +37,7 @@ class PersonChoice(forms.ModelMultipleChoiceField):
 
 class CaseForm(BootstrapMixin, forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("petition", "Category"), choices=Category.choices)
     village = forms.ModelChoiceField(
         label=_("Village/community"), queryset=Village.objects.none(), required=False
     )
@@ -74,7 +77,7 @@ class CaseForm(BootstrapMixin, forms.Form):
 
 
 class PetitionerForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("petition", "Name"), max_length=50, required=False)
     id_number = forms.CharField(
         label=_("ID number"), max_length=18, required=False, validators=[validate_id_number]
     )
@@ -178,14 +181,16 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
         label=_("Channel"), required=False, choices=[("", _("All")), *Channel.choices]
     )
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All")), *Category.choices]
+        label=pgettext_lazy("petition", "Category"),
+        required=False,
+        choices=[("", _("All")), *Category.choices],
     )
     village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False)
     leader = forms.ModelChoiceField(
         label=_("Responsible leader"), queryset=User.objects.none(), required=False
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(label=pgettext_lazy("petition", "Overdue only"), required=False)
     mine = forms.BooleanField(label=_("My cases"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -219,7 +224,7 @@ class ReceptionDayForm(BootstrapMixin, forms.Form):
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=Weekday.choices, coerce=int)
     place = forms.CharField(label=_("Place"), max_length=100)
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=User.objects.none())
-    active = forms.BooleanField(label=_("Published"), required=False, initial=True)
+    active = forms.BooleanField(label=pgettext_lazy("petition", "Published"), required=False, initial=True)
 
     def __init__(self, *args, township_id=None, **kwargs):
         super().__init__(*args, **kwargs)

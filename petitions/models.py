@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.models import TownshipScoped
 
@@ -26,35 +27,35 @@ from .rules import validate_id_number
 
 
 class Channel(models.TextChoices):
-    VISIT = "visit", _("Visit in person")
-    LETTER = "letter", _("Letter")
-    PHONE = "phone", _("Phone call")
-    ONLINE = "online", _("Online")
-    HOTLINE = "hotline", _("12345 hotline")
+    VISIT = "visit", pgettext_lazy("petition", "Visit in person")
+    LETTER = "letter", pgettext_lazy("petition", "Letter")
+    PHONE = "phone", pgettext_lazy("petition", "Phone call")
+    ONLINE = "online", pgettext_lazy("petition", "Online")
+    HOTLINE = "hotline", pgettext_lazy("petition", "12345 hotline")
 
 
 class Category(models.TextChoices):
-    LAND = "land", _("Land and requisition")
-    SOCIAL = "social", _("Social security and assistance")
-    INFRASTRUCTURE = "infrastructure", _("Roads, water and infrastructure")
-    ENVIRONMENT = "environment", _("Environment")
-    DISPUTE = "dispute", _("Neighbourhood and family disputes")
-    WAGES = "wages", _("Unpaid wages")
-    CONDUCT = "conduct", _("Cadres' conduct")
-    OTHER = "other", _("Other")
+    LAND = "land", pgettext_lazy("petition", "Land and requisition")
+    SOCIAL = "social", pgettext_lazy("petition", "Social security and assistance")
+    INFRASTRUCTURE = "infrastructure", pgettext_lazy("petition", "Roads, water and infrastructure")
+    ENVIRONMENT = "environment", pgettext_lazy("petition", "Environment")
+    DISPUTE = "dispute", pgettext_lazy("petition", "Neighbourhood and family disputes")
+    WAGES = "wages", pgettext_lazy("petition", "Unpaid wages")
+    CONDUCT = "conduct", pgettext_lazy("petition", "Cadres' conduct")
+    OTHER = "other", pgettext_lazy("petition", "Other")
 
 
 class Status(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    ACCEPTED = "accepted", _("Accepted")
-    NOT_ACCEPTED = "not_accepted", _("Not accepted")
-    IN_PROGRESS = "in_progress", _("In progress")
-    REPLIED = "replied", _("Replied")
-    SATISFIED = "satisfied", _("Petitioner satisfied")
-    DISSATISFIED = "dissatisfied", _("Petitioner not satisfied")
-    REVIEW_REQUESTED = "review_requested", _("Review requested")
-    REVIEW_REPLIED = "review_replied", _("Review replied")
-    CLOSED = "closed", _("Closed")
+    REGISTERED = "registered", pgettext_lazy("petition", "Registered")
+    ACCEPTED = "accepted", pgettext_lazy("petition", "Accepted")
+    NOT_ACCEPTED = "not_accepted", pgettext_lazy("petition", "Not accepted")
+    IN_PROGRESS = "in_progress", pgettext_lazy("petition", "In progress")
+    REPLIED = "replied", pgettext_lazy("petition", "Replied")
+    SATISFIED = "satisfied", pgettext_lazy("petition", "Petitioner satisfied")
+    DISSATISFIED = "dissatisfied", pgettext_lazy("petition", "Petitioner not satisfied")
+    REVIEW_REQUESTED = "review_requested", pgettext_lazy("petition", "Review requested")
+    REVIEW_REPLIED = "review_replied", pgettext_lazy("petition", "Review replied")
+    CLOSED = "closed", pgettext_lazy("petition", "Closed")
 
 
 # States whose matter is not resolved yet: they count towards the backlog (积案, R-PET-5).
@@ -83,10 +84,10 @@ REPLIED_STATES = (
 class CaseRole(models.TextChoices):
     """A person's part in one case, which the transition table checks."""
 
-    CLERK = "clerk", _("Petition clerk")
-    PRINCIPAL = "principal", _("Principal leader")
-    LEADER = "leader", _("Responsible leader")
-    HANDLER = "handler", _("Handler")
+    CLERK = "clerk", pgettext_lazy("petition", "Petition clerk")
+    PRINCIPAL = "principal", pgettext_lazy("petition", "Principal leader")
+    LEADER = "leader", pgettext_lazy("petition", "Responsible leader")
+    HANDLER = "handler", pgettext_lazy("petition", "Handler")
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,18 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         # R-PET-2: decide acceptance within the policy's days of registration.
         Transition(
-            "accept", (Status.REGISTERED,), Status.ACCEPTED, (CaseRole.CLERK, CaseRole.PRINCIPAL), _("Accept")
+            "accept",
+            (Status.REGISTERED,),
+            Status.ACCEPTED,
+            (CaseRole.CLERK, CaseRole.PRINCIPAL),
+            pgettext_lazy("petition", "Accept"),
         ),
         Transition(
             "refuse",
             (Status.REGISTERED,),
             Status.NOT_ACCEPTED,
             (CaseRole.CLERK, CaseRole.PRINCIPAL),
-            _("Do not accept"),
+            pgettext_lazy("petition", "Do not accept"),
         ),
         # R-PET-5: one responsible leader (包案) and a handling department.
         Transition(
@@ -118,32 +123,36 @@ TRANSITIONS: dict[str, Transition] = {
             (Status.ACCEPTED,),
             Status.IN_PROGRESS,
             (CaseRole.CLERK, CaseRole.PRINCIPAL),
-            _("Assign leader and department"),
+            pgettext_lazy("petition", "Assign leader and department"),
         ),
         Transition(
             "reassign",
             (Status.IN_PROGRESS,),
             Status.IN_PROGRESS,
             (CaseRole.PRINCIPAL,),
-            _("Change leader or department"),
+            pgettext_lazy("petition", "Change leader or department"),
         ),
         # R-PET-3: the written reply within the policy's days of acceptance (+ an approved extension).
         Transition(
-            "reply", (Status.IN_PROGRESS,), Status.REPLIED, (CaseRole.LEADER, CaseRole.HANDLER), _("Reply")
+            "reply",
+            (Status.IN_PROGRESS,),
+            Status.REPLIED,
+            (CaseRole.LEADER, CaseRole.HANDLER),
+            pgettext_lazy("petition", "Reply"),
         ),
         Transition(
             "satisfied",
             (Status.REPLIED,),
             Status.SATISFIED,
             (CaseRole.CLERK,),
-            _("Record: petitioner satisfied"),
+            pgettext_lazy("petition", "Record: petitioner satisfied"),
         ),
         Transition(
             "dissatisfied",
             (Status.REPLIED,),
             Status.DISSATISFIED,
             (CaseRole.CLERK,),
-            _("Record: petitioner not satisfied"),
+            pgettext_lazy("petition", "Record: petitioner not satisfied"),
         ),
         # R-PET-4: review requested within the policy's days of the reply.
         Transition(
@@ -151,31 +160,31 @@ TRANSITIONS: dict[str, Transition] = {
             (Status.REPLIED, Status.DISSATISFIED),
             Status.REVIEW_REQUESTED,
             (CaseRole.CLERK,),
-            _("Record a review request"),
+            pgettext_lazy("petition", "Record a review request"),
         ),
         Transition(
             "reply_review",
             (Status.REVIEW_REQUESTED,),
             Status.REVIEW_REPLIED,
             (CaseRole.PRINCIPAL, CaseRole.LEADER),
-            _("Reply to the review"),
+            pgettext_lazy("petition", "Reply to the review"),
         ),
         Transition(
             "close",
             (Status.SATISFIED, Status.DISSATISFIED, Status.REVIEW_REPLIED),
             Status.CLOSED,
             (CaseRole.CLERK, CaseRole.PRINCIPAL),
-            _("Close the case"),
+            pgettext_lazy("petition", "Close the case"),
         ),
     ]
 }
 
 
 class ExtensionStatus(models.TextChoices):
-    NONE = "", _("None")
-    PENDING = "pending", _("Waiting for approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    NONE = "", pgettext_lazy("petition", "None")
+    PENDING = "pending", pgettext_lazy("petition", "Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("petition", "Approved")
+    REJECTED = "rejected", pgettext_lazy("petition", "Rejected")
 
 
 @pghistory.track()
@@ -184,7 +193,9 @@ class PetitionCase(TownshipScoped):
     seq = models.PositiveIntegerField(_("sequence number"))
     number = models.CharField(_("case number"), max_length=12)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(
+        pgettext_lazy("petition", "category"), max_length=20, choices=Category.choices
+    )
     village = models.ForeignKey(
         "township.Village",
         on_delete=models.PROTECT,
@@ -229,7 +240,7 @@ class PetitionCase(TownshipScoped):
         null=True,
         blank=True,
         related_name="cases",
-        verbose_name=_("reception"),
+        verbose_name=pgettext_lazy("petition", "reception"),
     )
     # acceptance decision
     decided_on = models.DateField(_("acceptance decided on"), null=True, blank=True)
@@ -373,7 +384,7 @@ class Petitioner(TownshipScoped):
     see it and logs each view."""
 
     case = models.ForeignKey(PetitionCase, on_delete=models.CASCADE, related_name="petitioners")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("petition", "name"), max_length=50)
     id_number = models.CharField(
         _("ID number"), max_length=18, blank=True, validators=[validate_id_number], db_index=True
     )
@@ -399,7 +410,7 @@ class Petitioner(TownshipScoped):
 class PetitionAttachment(TownshipScoped):
     case = models.ForeignKey(PetitionCase, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to="petitions/%Y/")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("petition", "name"), max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -416,9 +427,11 @@ class PetitionEvent(TownshipScoped):
     """One step of a case's workflow, who took it and when (the timeline on the case page)."""
 
     case = models.ForeignKey(PetitionCase, on_delete=models.CASCADE, related_name="timeline")
-    verb = models.CharField(_("step"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    verb = models.CharField(pgettext_lazy("petition", "step"), max_length=30)
+    from_status = models.CharField(
+        pgettext_lazy("petition", "from"), max_length=20, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(pgettext_lazy("petition", "to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -481,7 +494,7 @@ class ReceptionDay(TownshipScoped):
         related_name="reception_days",
         verbose_name=_("leader"),
     )
-    active = models.BooleanField(_("published"), default=True)
+    active = models.BooleanField(pgettext_lazy("petition", "published"), default=True)
 
     class Meta:
         verbose_name = _("reception day")

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from township.approvals import approvals_for_target
@@ -65,7 +66,7 @@ def index(request):
             _("Case number"),
             _("Registered on"),
             _("Channel"),
-            _("Category"),
+            pgettext("petition", "Category"),
             _("Village/community"),
             _("Status"),
             _("Responsible leader"),
@@ -345,7 +346,9 @@ def access_log(request):
         qs = qs.filter(case__number__icontains=number)
     if request.GET.get("export") == "xlsx":
         rows = [[timezone.localtime(a.at), str(a.user), a.case.number, a.via] for a in qs[:20000]]
-        return xlsx_response("identity-access.xlsx", [_("When"), _("Who"), _("Case"), _("Through")], rows)
+        return xlsx_response(
+            "identity-access.xlsx", [_("When"), pgettext("petition", "Who"), _("Case"), _("Through")], rows
+        )
     return render(
         request, "petitions/access_log.html", {"page_obj": paginate(request, qs, 50), "number": number}
     )
@@ -466,18 +469,18 @@ def statistics(request):
 
 def _metric_labels():
     return {
-        "received": _("Received"),
-        "accepted": _("Accepted"),
-        "not_accepted": _("Not accepted"),
-        "facts_clarified": _("Facts clarified"),
-        "coordinated": _("Coordinated"),
-        "resolved": _("Resolved"),
-        "replied": _("Replied"),
-        "on_time": _("Replied on time"),
-        "overdue": _("Overdue"),
-        "satisfied": _("Satisfied"),
-        "collective": _("Collective"),
-        "repeat": _("Repeat"),
+        "received": pgettext("petition", "Received"),
+        "accepted": pgettext("petition", "Accepted"),
+        "not_accepted": pgettext("petition", "Not accepted"),
+        "facts_clarified": pgettext("petition", "Facts clarified"),
+        "coordinated": pgettext("petition", "Coordinated"),
+        "resolved": pgettext("petition", "Resolved"),
+        "replied": pgettext("petition", "Replied"),
+        "on_time": pgettext("petition", "Replied on time"),
+        "overdue": pgettext("petition", "Overdue"),
+        "satisfied": pgettext("petition", "Satisfied"),
+        "collective": pgettext("petition", "Collective"),
+        "repeat": pgettext("petition", "Repeat"),
     }
 
 
@@ -578,7 +581,7 @@ def reception_records(request):
         except ValidationError as exc:
             form.add_error_from(exc)
         else:
-            messages.success(request, _("Reception recorded."))
+            messages.success(request, pgettext("petition", "Reception recorded."))
             return redirect(f"{request.path}?new={record.pk}")
     qs = selectors.reception_records_for(user=user)
     if request.GET.get("export") == "xlsx":

@@ -3,7 +3,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
+from django.db import connection
 
 from petitions import rules, services
 from petitions.models import PetitionCase, PetitionEvent, Status
@@ -108,7 +108,7 @@ def test_r_pet_1_case_numbers_unique_under_concurrency():
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
@@ -187,7 +187,7 @@ def test_two_clerks_accepting_at_once_only_one_step_applies():
         except ValidationError:
             results.append("refused")
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=work, args=(u,)) for u in (org.clerk, clerk2)]
     for t in threads:
