@@ -43,3 +43,7 @@ class PetitionsConfig(AppConfig):
             "task": "petitions.tasks.petition_clocks_daily",
             "schedule": crontab(hour=6, minute=30),
         }
+        app.conf.beat_schedule["petitions-on-time-quota-monthly"] = {
+            "task": "petitions.tasks.petition_on_time_quota_monthly",
+            "schedule": crontab(day_of_month=1, hour=7, minute=0),
+        }

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -840,3 +840,47 @@ def petition_case_import(
         _save(case, fields)
         _record(case, actor, "import", Status.REGISTERED)
     return case
+
+
+# --- R-PET-7: on-time quota at the end of each month ---------------------------------------------------
+
+
+def petition_on_time_quota_run(*, month_start: dt.date) -> int:
+    """Per responsible leader, the share of the month's replies given on time; below the policy's
+    target is a finding (QUOTA shortfall at the period's end).  Idempotent (one per leader and
+    month)."""
+    from django.db.models import Count
+
+    from township.models import Township
+
+    end = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    specs = []
+    for tid in Township.objects.values_list("pk", flat=True):
+        target = policy("R-PET-7.on_time_target", township=tid, on=end)
+        rows = (
+            PetitionCase.objects.filter(
+                township_id=tid,
+                replied_on__gte=month_start,
+                replied_on__lte=end,
+                responsible_leader__isnull=False,
+            )
+            .values("responsible_leader_id")
+            .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(replied_on__lte=F("reply_due"))))
+            .order_by()
+        )
+        for r in rows:
+            rate = rules.on_time_rate(r["on_time"], r["n"])
+            if rate is not None and rate < target:
+                specs.append(
+                    FindingSpec(
+                        rule_id="R-PET-7",
+                        township_id=tid,
+                        on_date=end,
+                        person_id=r["responsible_leader_id"],
+                        key=f"pet7:{r['responsible_leader_id']}:{month_start:%Y-%m}",
+                        detail=_("Petitions replied on time in %(m)s: %(rate)s%% (target %(t)s%%)")
+                        % {"m": f"{month_start:%Y-%m}", "rate": rate, "t": target},
+                    )
+                )
+    findings_raise(specs)
+    return len(specs)

@@ -100,7 +100,14 @@ def index(request):
     return render(
         request,
         "petitions/index.html",
-        {"form": form, "page_obj": page, "can_register": request.user.has_role(*CLERK_ROLES)},
+        {
+            "form": form,
+            "page_obj": page,
+            "can_register": request.user.has_role(*CLERK_ROLES),
+            "can_stats": request.user.has_role(*STATS_ROLES),
+            "is_clerk": request.user.has_role(Role.OFFICE_CLERK),
+            "is_inspector": request.user.has_role(Role.INSPECTOR),
+        },
     )
 
 

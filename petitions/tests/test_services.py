@@ -372,3 +372,20 @@ def test_r_pet_9_satisfaction_prompt_four_weeks_after_reply(org):
     assert counts["prompted"] == 1
     assert services.petition_clocks_run()["prompted"] == 0
     assert Notification.objects.filter(recipient=org.clerk, text__contains=case.number).count() == 1
+
+
+# --- R-PET-7: on-time quota -------------------------------------------------------------------------
+
+
+def test_r_pet_7_leader_below_on_time_target_gets_a_monthly_finding(org):
+    from petitions.tasks import petition_on_time_quota_monthly
+
+    replied(org, on=days_ago(20), reply_on=days_ago(0))  # both replies today: the same month
+    late = in_progress(org, on=days_ago(80))
+    services.petition_case_reply(actor=org.leader, case_id=late.pk, text="迟复")
+    month = dt.date.today().replace(day=1)
+    assert services.petition_on_time_quota_run(month_start=month) >= 1
+    assert services.petition_on_time_quota_run(month_start=month) >= 1  # idempotent
+    f = Finding.objects.get(rule_id="R-PET-7")
+    assert f.person == org.leader and "50.0%" in f.detail
+    petition_on_time_quota_monthly.delay()  # the beat entry point runs
