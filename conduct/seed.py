@@ -165,8 +165,9 @@ def seed_conduct(*, township, size, rng, today):
             if r < 0.03:
                 continue  # forgot to clock out
             early = rng.random() < 0.03
+            # After the end of both winter (18:00) and summer (18:30) hours, unless leaving early.
             t_out = dt.time(
-                17 if early else 18, rng.randint(20, 50) if early else rng.randint(0, 40), rng.randint(0, 59)
+                17 if early else 18, rng.randint(20, 50) if early else rng.randint(31, 59), rng.randint(0, 59)
             )
             punches.append(
                 Punch(

@@ -65,8 +65,8 @@ DESCRIPTIONS = {
         "Poor households paired divided by the target, at most 1, times the weight (R-FLD-6)."
     ),
     Indicator.PETITIONS: gettext_lazy(
-        "The weight, less the deduction for each overdue petition deadline of the person's cases "
-        "(R-PET-2, R-PET-3)."
+        "For responsible leaders: cases replied on time divided by cases due, times the weight, less "
+        "the deduction for each overdue deadline found (R-PET-2, R-PET-3, R-PET-7)."
     ),
     Indicator.MEETINGS: gettext_lazy(
         "The weight, less the deduction for each meeting finding (R-MTG-*) the person is responsible for."
@@ -169,9 +169,13 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
     figures: dict[int, dict] = {pk: {"department_id": dept} for pk, dept in people}
     attendance = _merge(ask("attendance_summary", township_id=township.pk, start=start, end=end))
     fieldwork = _merge(ask("fieldwork_summary", township_id=township.pk, year=end.year, on=end))
+    petitions: dict = {}
+    for answer in ask("petition_summary", township_id=township.pk, start=start, end=end):
+        petitions.update((answer or {}).get("by_leader", {}))
     for pk, row in figures.items():
         row["attendance"] = attendance.get(pk, {})
         row["fieldwork"] = fieldwork.get(pk, {})
+        row["petitions"] = petitions.get(pk, {})
         row["findings"] = defaultdict(int)
     counts = (
         Finding.objects.filter(township=township, on_date__range=(start, end))
@@ -222,10 +226,10 @@ def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decim
             value = _ratio(fld.get("village_days"), fld.get("prorated_target"))
             score = w * value
         elif code == Indicator.RESEARCH_REPORTS:
-            value = _ratio(fld.get("reports"), fld.get("report_target") or fld.get("reports_target"))
+            value = _ratio(fld.get("reports"), fld.get("reports_target"))
             score = w * value
         elif code == Indicator.PAIRING:
-            value = _ratio(fld.get("pairings"), fld.get("pairing_target"))
+            value = _ratio(fld.get("pairings"), fld.get("pairings_target"))
             score = w * value
         elif code == Indicator.GROUP_STUDY:
             value = _count(row["department_findings"], FINDING_RULES[code]) + _count(
@@ -235,6 +239,12 @@ def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decim
         elif code == Indicator.VIOLATIONS:
             value = row.get("violations", 0)
             score = -d * value
+        elif code == Indicator.PETITIONS:
+            # The responsible leader's cases: replied on time out of those due (R-PET-3, R-PET-7),
+            # less the deduction for each overdue deadline finding (R-PET-2, R-PET-3).
+            pet = row["petitions"]
+            value = _ratio(pet.get("on_time"), (pet.get("on_time") or 0) + (pet.get("overdue") or 0))
+            score = max(Decimal(0), w * value - d * _count(row["findings"], FINDING_RULES[code]))
         else:
             value = _count(row["findings"], FINDING_RULES[code])
             score = max(Decimal(0), w - d * value)

@@ -9,7 +9,7 @@ class TownshipConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from township import home, policies, signals  # noqa: F401
+        from township import demo, home, policies, signals  # noqa: F401
 
         post_migrate.connect(signals.sync_role_permissions, sender=self)
         from township.hooks import NavItem, nav
@@ -29,6 +29,7 @@ class TownshipConfig(AppConfig):
                 "supervision_dashboard",
                 "speedometer2",
                 roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER),
+                group="supervision",
                 order=78,
             ),
             NavItem(
@@ -36,6 +37,7 @@ class TownshipConfig(AppConfig):
                 "finding_list",
                 "flag",
                 roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER),
+                group="supervision",
                 order=80,
             ),
             NavItem(
@@ -43,32 +45,32 @@ class TownshipConfig(AppConfig):
                 "violation_list",
                 "exclamation-octagon",
                 roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER, Role.LEADER_IN_CHARGE),
+                group="supervision",
                 order=81,
-                section="admin",
             ),
             NavItem(
                 _("Spot checks"),
                 "spot_check_list",
                 "search",
                 roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER, Role.LEADER_IN_CHARGE),
+                group="supervision",
                 order=82,
-                section="admin",
             ),
             NavItem(
                 _("Appraisal reports"),
                 "appraisal_list",
                 "clipboard-data",
                 roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER),
+                group="supervision",
                 order=83,
-                section="admin",
             ),
             NavItem(
                 _("Surveys"),
                 "survey_list",
                 "star-half",
                 roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER),
+                group="supervision",
                 order=84,
-                section="admin",
             ),
             NavItem(
                 _("Appraisal indicators"),

@@ -4,11 +4,20 @@ from township.hooks import NAV
 from township.models import Role
 
 
+def _group_of(item) -> str:
+    if item.group:
+        return item.group
+    return item.url_name.split(":", 1)[0] if ":" in item.url_name else item.url_name
+
+
 def shell(request):
+    """The navigation by role: each app's entries share one dropdown (the app's first entry names
+    it), so the bar fits a laptop and folds into one menu on a phone."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    main, admin = [], []
+    groups: dict[str, dict] = {}
+    admin = []
     path = request.path
     for item in NAV:
         if item.roles is not None and not user.has_role(*item.roles):
@@ -20,9 +29,28 @@ def shell(request):
             "url_name": item.url_name,
             "icon": item.icon,
             "badge": item.badge(user) if item.badge else 0,
-            "active": url != "/" and path.startswith(url) or url == path,
+            "active": url == path or (url != "/" and path.startswith(url)),
         }
-        (admin if item.section == "admin" else main).append(entry)
+        if item.section == "admin" and ":" not in item.url_name and not item.group:
+            admin.append(entry)
+            continue
+        group = groups.setdefault(_group_of(item), {"items": []})
+        group["items"].append(entry)
+    main = []
+    for key, group in groups.items():
+        first = group["items"][0]
+        main.append(
+            {
+                "key": key.replace("_", "-"),
+                "label": first["label"],
+                "icon": first["icon"],
+                "url": first["url"],
+                "url_name": first["url_name"],
+                "badge": sum(i["badge"] for i in group["items"]),
+                "active": any(i["active"] for i in group["items"]),
+                "items": group["items"] if len(group["items"]) > 1 else [],
+            }
+        )
     labels = dict(Role.choices)
     return {
         "nav_main": main,

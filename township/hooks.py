@@ -22,7 +22,8 @@ class NavItem:
     roles: tuple[str, ...] | None = None  # None: everyone signed in
     order: int = 50
     badge: Callable | None = None  # badge(user) -> int
-    section: str = "main"
+    section: str = "main"  # "admin": the Manage menu (core settings pages)
+    group: str | None = None  # items of one group share a dropdown; default: the URL namespace
 
 
 NAV: list[NavItem] = []

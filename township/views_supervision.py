@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from township import supervision
@@ -105,24 +106,7 @@ def dashboard(request):
         },
         "options": {"indexAxis": "y"},
     }
-    sections = []
-    if user.township_id:
-        tid = user.township_id
-        for question, title in (
-            ("meeting_summary", _("Meetings against the caps")),
-            ("fieldwork_summary_by_category", _("Village days by category")),
-            ("petition_summary", _("Petitions")),
-            ("spending_summary", _("Reception and spending against budget")),
-        ):
-            kwargs = {"township_id": tid}
-            if question in ("meeting_summary", "petition_summary"):
-                kwargs.update(start=start, end=end)
-            elif question == "spending_summary":
-                kwargs.update(year=end.year)
-            else:
-                kwargs.update(year=end.year, on=end)
-            for answer in ask(question, **kwargs):
-                sections.append({"title": title, "rows": _flatten(answer)})
+    widgets = _app_widgets(user, start, end) if user.township_id else {}
     latest = (
         AppraisalReport.objects.filter(township_id__in=townships)
         .order_by("-year", "-number", "-version")
@@ -134,8 +118,8 @@ def dashboard(request):
 
         rows = [[_("Open findings by rule"), r, n] for r, n in open_by_rule]
         rows += [[_("Open findings by department"), d or "—", n] for d, _i, n in open_by_dept]
-        for s in sections:
-            rows += [[str(s["title"]), k, v] for k, v in s["rows"]]
+        for w in widgets.values():
+            rows += [[str(w["title"]), str(k), str(v)] for k, v in w["rows"]]
         return xlsx_response("dashboard.xlsx", [_("Section"), _("Item"), _("Value")], rows)
     return render(
         request,
@@ -149,27 +133,147 @@ def dashboard(request):
             "open_by_dept": open_by_dept,
             "trend_chart": json.dumps(trend_chart),
             "rule_chart": json.dumps(rule_chart),
-            "sections": sections,
+            "widgets": widgets,
             "latest": latest,
             "top": top,
             "job": _job_status(user),
+            "current_quarter": str((timezone.localdate().month - 1) // 3 + 1),
         },
     )
 
 
-def _flatten(answer, prefix="") -> list[tuple[str, object]]:
-    """Show a summary answer as rows; nested dicts become "a / b" keys (first 40 rows)."""
-    rows = []
-    if isinstance(answer, dict):
-        for k, v in answer.items():
-            key = f"{prefix}{k}"
-            if isinstance(v, dict):
-                rows += _flatten(v, key + " / ")
-            elif isinstance(v, (list, tuple)):
-                rows.append((key, len(v)))
-            else:
-                rows.append((key, v))
-    return rows[:40]
+def _first(answers):
+    return answers[0] if answers else None
+
+
+def _app_widgets(user, start, end) -> dict:
+    """The figures of every app for the dashboard, through the core's questions (each answer
+    is computed set-based by its app); an app that is not installed simply has no widget."""
+    from township.models import Category, User
+
+    tid = user.township_id
+    widgets = {}
+    meetings = _first(ask("meeting_summary", township_id=tid, start=start, end=end))
+    if meetings:
+        months = meetings.get("months", [])
+        labels = [m["month"].strftime("%Y-%m") for m in months]
+        chart = {
+            "type": "bar",
+            "data": {
+                "labels": labels,
+                "datasets": [
+                    {
+                        "label": pgettext("dashboard", "Plenary"),
+                        "data": [m["counts"].get("plenary", 0) for m in months],
+                    },
+                    {
+                        "label": pgettext("dashboard", "Business"),
+                        "data": [m["counts"].get("business", 0) for m in months],
+                    },
+                ],
+            },
+        }
+        over = [m["month"].strftime("%Y-%m") for m in months if m.get("over")]
+        widgets["meetings"] = {
+            "title": _("Meetings against the caps"),
+            "url": "meetings:figures",
+            "chart": json.dumps(chart),
+            "rows": [
+                (pgettext("dashboard", "Months above a cap"), "、".join(over) or "—"),
+                (pgettext("dashboard", "Cap overrides"), meetings.get("overrides", 0)),
+                (pgettext("dashboard", "Refused requests"), meetings.get("refusals", 0)),
+                (pgettext("dashboard", "Average length (minutes)"), meetings.get("average_minutes") or "—"),
+            ],
+        }
+    field = _first(ask("fieldwork_summary", township_id=tid, year=end.year, on=end))
+    if field:
+        cats = dict(User.objects.filter(pk__in=list(field)).values_list("pk", "category"))
+        sums: dict = {}
+        for pk, row in field.items():
+            c = sums.setdefault(cats.get(pk), [Decimal(0), Decimal(0), 0, 0])
+            c[0] += Decimal(row.get("village_days") or 0)
+            c[1] += Decimal(row.get("prorated_target") or 0)
+            c[2] += 1
+            c[3] += (
+                1 if Decimal(row.get("village_days") or 0) < Decimal(row.get("prorated_target") or 0) else 0
+            )
+        labels = dict(Category.choices)
+        order = [c for c in Category.values if c in sums]
+        chart = {
+            "type": "bar",
+            "data": {
+                "labels": [str(labels[c]) for c in order],
+                "datasets": [
+                    {
+                        "label": pgettext("dashboard", "Average village days"),
+                        "data": [float(sums[c][0] / sums[c][2]) for c in order],
+                    },
+                    {
+                        "label": pgettext("dashboard", "Pro-rated quota"),
+                        "data": [float(sums[c][1] / sums[c][2]) for c in order],
+                    },
+                ],
+            },
+        }
+        widgets["fieldwork"] = {
+            "title": _("Village days by category"),
+            "url": "fieldwork:quota",
+            "chart": json.dumps(chart),
+            "rows": [
+                (
+                    labels[c],
+                    _("%(behind)d of %(n)d behind the pro-rated line")
+                    % {"behind": sums[c][3], "n": sums[c][2]},
+                )
+                for c in order
+            ],
+        }
+    petitions = _first(ask("petition_summary", township_id=tid, start=start, end=end))
+    if petitions:
+        widgets["petitions"] = {
+            "title": _("Petitions"),
+            "url": "petitions:statistics",
+            "rows": [
+                (pgettext("dashboard", "Received"), petitions.get("received", 0)),
+                (pgettext("dashboard", "Accepted"), petitions.get("accepted", 0)),
+                (pgettext("dashboard", "Replied on time"), petitions.get("on_time", 0)),
+                (pgettext("dashboard", "Overdue"), petitions.get("overdue", 0)),
+                (pgettext("dashboard", "Satisfied"), petitions.get("satisfied", 0)),
+            ],
+        }
+    spending = _first(ask("spending_summary", township_id=tid, year=end.year))
+    if spending:
+        cats = spending.get("categories", {})
+        chart = {
+            "type": "bar",
+            "data": {
+                "labels": [v.get("label", k) for k, v in cats.items()],
+                "datasets": [
+                    {
+                        "label": pgettext("dashboard", "Budget"),
+                        "data": [float(v["budget"]) for v in cats.values()],
+                    },
+                    {
+                        "label": pgettext("dashboard", "Spent"),
+                        "data": [float(v["spent"]) for v in cats.values()],
+                    },
+                ],
+            },
+        }
+        three = spending.get("three_public", {})
+        widgets["spending"] = {
+            "title": _("Reception and spending against budget"),
+            "url": "reception:budget",
+            "chart": json.dumps(chart),
+            "rows": [
+                (_('"Three public" spent / budget'), f"{three.get('spent', 0)} / {three.get('budget', 0)}"),
+                (
+                    pgettext("dashboard", "Over budget"),
+                    "、".join(cats[c].get("label", c) for c in spending.get("over_budget", [])) or "—",
+                ),
+            ],
+        }
+    return widgets
 
 
 def _job_status(user):

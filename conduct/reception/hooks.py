@@ -5,7 +5,7 @@ this app's dict (selectors.spending_summary), for appraisal and the dashboard:
 
     {
         "township_id": int, "year": int, "quarter": int | None,
-        "categories": {code: {"budget": Decimal, "spent": Decimal}, ...},   # every ExpenseCategory
+        "categories": {code: {"label": str, "budget": Decimal, "spent": Decimal}, ...},  # every category
         "three_public": {"budget": Decimal, "spent": Decimal},             # reception+vehicle+abroad
         "over_budget": [code, ...],                                        # spent above budget
     }

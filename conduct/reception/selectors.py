@@ -364,7 +364,11 @@ def spending_summary(*, township_id: int, year: int, quarter: int | None = None)
         qs = qs.filter(spent_on__gte=start, spent_on__lte=end)
     spent = dict(qs.values_list("category").annotate(total=Sum("amount")).values_list("category", "total"))
     categories = {
-        code: {"budget": budgets.get(code, ZERO), "spent": spent.get(code) or ZERO}
+        code: {
+            "label": str(ExpenseCategory(code).label),
+            "budget": budgets.get(code, ZERO),
+            "spent": spent.get(code) or ZERO,
+        }
         for code in ExpenseCategory.values
     }
     three = {
