@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from conduct.models import HalfDay, LeaveKind, PunchDirection, TripKind
 from conduct.models.choices import RequestStatus
@@ -150,7 +151,7 @@ class CommentForm(BootstrapMixin, forms.Form):
 class StudyForm(BootstrapMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
-    topic = forms.CharField(label=_("Topic"), max_length=200)
+    topic = forms.CharField(label=pgettext_lazy("study", "Topic"), max_length=200)
     minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600, initial=60)
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attendance"),

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.models.base import TownshipScoped
 
@@ -57,7 +58,7 @@ class StudySession(TownshipScoped):
         verbose_name=_("department"),
     )
     date = models.DateField(_("date"))
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(pgettext_lazy("study", "topic"), max_length=200)
     minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="study_sessions", verbose_name=_("attendance")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.forms import BootstrapMixin
 from township.models import User
@@ -187,7 +188,7 @@ class ReceptionFilterForm(BootstrapMixin, forms.Form):
 
 class ExpenseForm(BootstrapMixin, forms.Form):
     spent_on = forms.DateField(label=_("Date"), widget=DATE)
-    category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("expense", "Category"), choices=ExpenseCategory.choices)
     allowance_type = forms.ModelChoiceField(
         label=_("Allowance type"),
         queryset=AllowanceType.objects.none(),
@@ -252,7 +253,9 @@ class ExpenseForm(BootstrapMixin, forms.Form):
 class ExpenseFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All"))] + ExpenseCategory.choices
+        label=pgettext_lazy("expense", "Category"),
+        required=False,
+        choices=[("", _("All"))] + ExpenseCategory.choices,
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + ExpenseStatus.choices
@@ -273,7 +276,7 @@ class ExpenseFilterForm(BootstrapMixin, forms.Form):
 
 
 class BudgetForm(BootstrapMixin, forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
+    category = forms.ChoiceField(label=pgettext_lazy("expense", "Category"), choices=ExpenseCategory.choices)
     amount = forms.DecimalField(label=_("Budget (yuan)"), max_digits=12, decimal_places=2, min_value=0)
 
 

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from township.models import TownshipScoped
 
@@ -159,7 +160,7 @@ class ReceptionRecord(TownshipScoped):
 class ReceptionGuest(models.Model):
     reception = models.ForeignKey(ReceptionRecord, on_delete=models.CASCADE, related_name="guests")
     name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("guest", "title"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -181,7 +182,7 @@ class ExpenseCategory(models.TextChoices):
     RECEPTION = "reception", _("Official reception")
     VEHICLE = "vehicle", _("Official vehicle running")
     ABROAD = "abroad", _("Official trips abroad")
-    MEETINGS = "meetings", _("Meetings")
+    MEETINGS = "meetings", pgettext_lazy("expense category", "Meetings")
     TRAINING = "training", _("Training")
     TRAVEL = "travel", _("Travel")
     ALLOWANCE = "allowance", _("Allowances")

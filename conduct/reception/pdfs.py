@@ -5,6 +5,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
@@ -58,7 +59,7 @@ def reception_list_pdf(rec) -> bytes:
             else _("not yet signed off"),
         ],
     ]
-    guests = [[_("No."), _("Name"), _("Title")]] + [
+    guests = [[_("No."), _("Name"), pgettext("guest", "Title")]] + [
         [i, g.name, g.title] for i, g in enumerate(rec.guests.all(), start=1)
     ]
     rows = [[_esc(c) for c in row] for row in rows]
@@ -83,7 +84,7 @@ def disclosure_pdf(report, town) -> bytes:
     data = report.data or {}
     labels = dict(ExpenseCategory.choices)
     head = [
-        _("Category"),
+        pgettext("expense", "Category"),
         _("Budget for the year"),
         _("Spent in the quarter"),
         _("Spent this year"),

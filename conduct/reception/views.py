@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from township.approvals import approvals_for_target, kind_label
 from township.exports import xlsx_response
@@ -214,7 +215,7 @@ def expense_list(request):
     if request.GET.get("export") == "xlsx":
         headers = [
             _("Date"),
-            _("Category"),
+            pgettext("expense", "Category"),
             _("Allowance type"),
             _("Payee"),
             _("Amount (yuan)"),
@@ -363,7 +364,7 @@ def budget(request):
     chart = selectors.budget_chart(overview, labels)
     if request.GET.get("export") == "xlsx":
         headers = [
-            _("Category"),
+            pgettext("expense", "Category"),
             _("Budget (yuan)"),
             _("Spent (yuan)"),
             _("Committed (yuan)"),
@@ -646,7 +647,7 @@ def public_disclosure(request, township, pk):
     if fmt == "xlsx":
         labels = dict(ExpenseCategory.choices)
         headers = [
-            _("Category"),
+            pgettext("expense", "Category"),
             _("Budget for the year"),
             _("Spent in the quarter"),
             _("Spent this year"),
