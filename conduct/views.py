@@ -134,16 +134,34 @@ def punch(request):
     return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("conduct:index"))
 
 
+def _staged_punch_file(token: str):
+    """The staged upload (township.imports.stage_upload) opened for streaming: a year of
+    machine punches is never loaded into memory whole.  (The core's staged_dataset reads the
+    file whole; the token checks are the same.)"""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.MEDIA_ROOT) / "imports" / token
+    if not token or "/" in token or ".." in token or not path.exists():
+        raise ValidationError(_("The uploaded file has expired; upload it again."))
+    return services.punch_file_open(path)
+
+
 @role_required(Role.OFFICE_CLERK, Role.ADMINISTRATOR)
 def punch_import(request):
-    from township.imports import discard_upload, load_dataset, stage_upload, staged_dataset
+    from township.imports import discard_upload, stage_upload
 
     form = ImportForm(request.POST or None, request.FILES or None)
     outcome = token = None
     if request.method == "POST" and "confirm" in request.POST:
         token = request.POST.get("token", "")
         try:
-            outcome = services.punch_import(actor=request.user, dataset=staged_dataset(token), dry_run=False)
+            source = _staged_punch_file(token)
+            try:
+                outcome = services.punch_import(actor=request.user, dataset=source, dry_run=False)
+            finally:
+                source.close()
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
@@ -156,16 +174,18 @@ def punch_import(request):
                 )
                 return redirect("conduct:punch_import")
     elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        token = stage_upload(form.cleaned_data["file"])
         try:
-            dataset = load_dataset(upload.name, upload.read())
+            source = _staged_punch_file(token)
+            try:
+                outcome = services.punch_import(actor=request.user, dataset=source, dry_run=True)
+            finally:
+                source.close()
         except ValidationError as exc:
             form.add_error("file", exc)
-        else:
-            outcome = services.punch_import(actor=request.user, dataset=dataset, dry_run=True)
-            if outcome.ok:
-                upload.seek(0)
-                token = stage_upload(upload)
+        if outcome is None or not outcome.ok:
+            discard_upload(token)
+            token = None
     return render(request, "conduct/punch_import.html", {"form": form, "outcome": outcome, "token": token})
 
 

@@ -796,33 +796,15 @@ def household_detail(request, pk):
 def household_import(request):
     from fieldwork.resources import HouseholdResource
     from township.forms import ImportForm
-    from township.imports import discard_upload, load_dataset, run_import, stage_upload, staged_dataset
+    from township.imports import import_flow, run_import
 
     resource = HouseholdResource(actor=request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = token = None
-    if request.method == "POST" and "confirm" in request.POST:
-        token = request.POST.get("token", "")
-        try:
-            outcome = run_import(resource, staged_dataset(token), dry_run=False)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            if outcome.ok:
-                discard_upload(token)
-                messages.success(request, _("Imported %(n)d households.") % {"n": outcome.total})
-                return redirect("fieldwork:household_list")
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = load_dataset(upload.name, upload.read())
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            outcome = run_import(resource, dataset, dry_run=True)
-            if outcome.ok:
-                upload.seek(0)
-                token = stage_upload(upload)
+    flow = import_flow(request, form, lambda dataset, dry_run: run_import(resource, dataset, dry_run=dry_run))
+    if flow.done:
+        messages.success(request, _("Imported %(n)d households.") % {"n": flow.outcome.total})
+        return redirect("fieldwork:household_list")
+    outcome, token = flow.outcome, flow.token
     if request.GET.get("template") == "xlsx":
         headers = ["village", "household_no", "head_name", "members", "cause", "note"]
         return xlsx_response("poor-households-template.xlsx", headers, [])

@@ -621,41 +621,23 @@ def reception_records(request):
 @role_required(Role.OFFICE_CLERK)
 def case_import(request):
     from township.forms import ImportForm
-    from township.imports import discard_upload, load_dataset, run_import, stage_upload, staged_dataset
+    from township.imports import import_flow, run_import
 
     from .resources import HistoricalCaseResource
 
     resource = HistoricalCaseResource(actor=request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = token = None
     if request.GET.get("template"):
         from township.exports import xlsx_response as xr
 
         return xr(
             "petition-import-template.xlsx", HistoricalCaseResource.COLUMNS, [HistoricalCaseResource.EXAMPLE]
         )
-    if request.method == "POST" and "confirm" in request.POST:
-        token = request.POST.get("token", "")
-        try:
-            outcome = run_import(resource, staged_dataset(token), dry_run=False)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            if outcome.ok:
-                discard_upload(token)
-                messages.success(request, _("Imported %(n)d cases.") % {"n": outcome.total})
-                return redirect("petitions:index")
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = load_dataset(upload.name, upload.read())
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            outcome = run_import(resource, dataset, dry_run=True)
-            if outcome.ok:
-                upload.seek(0)
-                token = stage_upload(upload)
+    flow = import_flow(request, form, lambda dataset, dry_run: run_import(resource, dataset, dry_run=dry_run))
+    if flow.done:
+        messages.success(request, _("Imported %(n)d cases.") % {"n": flow.outcome.total})
+        return redirect("petitions:index")
+    outcome, token = flow.outcome, flow.token
     return render(
         request,
         "petitions/case_import.html",

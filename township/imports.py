@@ -115,3 +115,49 @@ def staged_dataset(token: str) -> tablib.Dataset:
 def discard_upload(token: str) -> None:
     if token and "/" not in token and ".." not in token:
         (Path(settings.MEDIA_ROOT) / "imports" / token).unlink(missing_ok=True)
+
+
+@dataclass
+class ImportFlow:
+    """Where an import page stands: ``outcome`` to show (preview or row errors), ``token`` of a
+    staged file waiting for confirmation, ``done`` once every row is saved."""
+
+    outcome: ImportOutcome | None = None
+    token: str | None = None
+    done: bool = False
+
+
+def import_flow(request, form, run) -> ImportFlow:
+    """The one upload -> preview -> confirm flow of every import page.
+
+    ``run(dataset, dry_run)`` imports through the app's services (all rows or none) and returns an
+    ImportOutcome.  A first POST with a file previews it (nothing saved) and stages the file; a
+    POST with ``confirm`` and the token imports the staged file for real."""
+    from django.contrib import messages
+
+    flow = ImportFlow()
+    if request.method != "POST":
+        return flow
+    if "confirm" in request.POST:
+        token = request.POST.get("token", "")
+        try:
+            flow.outcome = run(staged_dataset(token), False)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return flow
+        if flow.outcome.ok:
+            discard_upload(token)
+            flow.done = True
+        return flow
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = load_dataset(upload.name, upload.read())
+        except ValidationError as exc:
+            form.add_error("file", exc)
+            return flow
+        flow.outcome = run(dataset, True)
+        if flow.outcome.ok:
+            upload.seek(0)
+            flow.token = stage_upload(upload)
+    return flow

@@ -355,13 +355,7 @@ def work_calendar(request):
 
 @role_required(Role.ADMINISTRATOR)
 def roster_import(request):
-    from township.imports import (
-        discard_upload,
-        load_dataset,
-        run_import,
-        stage_upload,
-        staged_dataset,
-    )
+    from township.imports import import_flow, run_import
     from township.resources import RESOURCES
 
     kind = request.POST.get("kind") or request.GET.get("kind") or "people"
@@ -369,29 +363,11 @@ def roster_import(request):
         kind = "people"
     resource = RESOURCES[kind](actor=request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = token = None
-    if request.method == "POST" and "confirm" in request.POST:
-        token = request.POST.get("token", "")
-        try:
-            outcome = run_import(resource, staged_dataset(token), dry_run=False)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            if outcome.ok:
-                discard_upload(token)
-                messages.success(request, _("Imported %(n)d rows.") % {"n": outcome.total})
-                return redirect(f"{request.path}?kind={kind}")
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = load_dataset(upload.name, upload.read())
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            outcome = run_import(resource, dataset, dry_run=True)
-            if outcome.ok:
-                upload.seek(0)
-                token = stage_upload(upload)
+    flow = import_flow(request, form, lambda dataset, dry_run: run_import(resource, dataset, dry_run=dry_run))
+    if flow.done:
+        messages.success(request, _("Imported %(n)d rows.") % {"n": flow.outcome.total})
+        return redirect(f"{request.path}?kind={kind}")
+    outcome, token = flow.outcome, flow.token
     if request.GET.get("export"):
         from township.exports import dataset_response
 
