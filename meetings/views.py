@@ -33,7 +33,7 @@ from township.approvals import approvals_for_target
 from township.exports import xlsx_response
 from township.history import history_for
 from township.models import Role, RuleOverride
-from township.views import paginate, role_required
+from township.views import paginate, role_required, year_param
 
 FIGURE_ROLES = (
     Role.PRINCIPAL_LEADER,
@@ -424,10 +424,7 @@ def ical_feed(request, token):
 @role_required(*FIGURE_ROLES)
 def figures(request):
     user = _township_user(request.user)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
+    year = year_param(request.GET)
     summary = selectors.meeting_summary(
         township_id=user.township_id, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
     )
@@ -516,11 +513,11 @@ def document_list(request):
     user = _township_user(request.user)
     kind = request.GET.get("kind", "")
     kind = kind if kind in DocumentKind.values else ""
-    year = request.GET.get("year", "")
+    year = year_param(request.GET, default=0)
     q = request.GET.get("q", "").strip()
     order = request.GET.get("sort", "-issued_on")
     qs = selectors.document_list_for(
-        user=user, kind=kind, year=int(year) if year.isdigit() else None, q=q, order=order
+        user=user, kind=kind, year=year or None, q=q, order=order
     )
     if request.GET.get("export") == "xlsx":
         headers = [_("Issued on"), _("Kind"), _("Title"), _("Drafting department"), _("Characters")]

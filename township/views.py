@@ -48,7 +48,20 @@ def role_required(*roles):
 
 
 def paginate(request, qs, per_page=25):
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+    raw = request.GET.get("page", "")
+    return Paginator(qs, per_page).get_page(int(raw) if raw.isdigit() and len(raw) < 7 else 1)
+
+
+YEARS = range(2000, 2101)
+
+
+def year_param(data, key="year", default=None) -> int:
+    """A year typed in a query string or a form (``request.GET`` / ``request.POST``): a number
+    within 2000..2100, else ``default`` (this year when not given).  Never a 500 on junk."""
+    raw = str(data.get(key, "") or "").strip()
+    if raw.isdigit() and len(raw) == 4 and int(raw) in YEARS:
+        return int(raw)
+    return default if default is not None else timezone.localdate().year
 
 
 @login_required
@@ -242,7 +255,7 @@ def person_detail(request, pk):
 def policy_settings(request):
     user = request.user
     township = user.township
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = year_param(request.GET)
     groups = grouped_definitions()
     all_keys = [d.key for defs in groups.values() for d in defs]
     errors = {}
@@ -255,7 +268,7 @@ def policy_settings(request):
             policy_set(
                 actor=user,
                 key=key,
-                year=int(request.POST.get("year", year)),
+                year=year_param(request.POST, default=year),
                 value=request.POST.get("value", ""),
                 township=township,
                 county=user.county,
@@ -297,8 +310,7 @@ def policy_settings(request):
 @role_required(Role.ADMINISTRATOR)
 def work_calendar(request):
     user = request.user
-    today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
+    year = year_param(request.GET)
     form = CalendarOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         CalendarOverride.objects.update_or_create(

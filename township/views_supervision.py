@@ -18,7 +18,14 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from township import supervision
-from township.appraisal import DESCRIPTIONS, appraisal_publish, indicator_set, indicators_for, previous_ranks
+from township.appraisal import (
+    DESCRIPTIONS,
+    appraisal_publish,
+    indicator_set,
+    indicators_for,
+    period_bounds,
+    previous_ranks,
+)
 from township.forms_supervision import IndicatorForm, RatingForm, SpotCheckForm, ViolationForm
 from township.hooks import ask
 from township.models import Finding, FindingStatus, Role
@@ -26,6 +33,7 @@ from township.models.supervision import (
     AppraisalReport,
     Handling,
     Indicator,
+    Period,
     ReportStatus,
     SpotCheck,
     SurveyRound,
@@ -34,7 +42,7 @@ from township.models.supervision import (
 from township.scoping import get_or_404, township_ids_for
 from township.selectors import department_list_for
 from township.tasks import _progress_key, compute_appraisal
-from township.views import paginate, role_required
+from township.views import paginate, role_required, year_param
 
 SUPERVISORS = (Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER)
 
@@ -299,13 +307,17 @@ def appraisal_start(request):
     user = request.user
     if not user.township_id:
         raise PermissionDenied
+    period = request.POST.get("period", "quarter")
+    year = year_param(request.POST, default=0)
+    number = request.POST.get("number", "")
+    number = int(number) if number.isdigit() and len(number) < 3 else 0
     try:
-        year = int(request.POST.get("year"))
-        number = int(request.POST.get("number"))
-    except (TypeError, ValueError):
+        if period not in Period.values or not year:
+            raise ValidationError("")
+        period_bounds(period, year, number)
+    except ValidationError:
         messages.error(request, _("Choose the year and quarter."))
         return redirect("supervision_dashboard")
-    period = request.POST.get("period", "quarter")
     key = _progress_key(user.township_id, period, year, number)
     try:
         cache.set(key, {"done": 0, "total": 4}, 3600)
@@ -536,7 +548,7 @@ def spot_check_list(request):
 @role_required(Role.ADMINISTRATOR, Role.INSPECTOR)
 def indicator_settings(request):
     user = request.user
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = year_param(request.GET)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST":
         if not user.has_role(Role.ADMINISTRATOR):
@@ -570,7 +582,7 @@ def indicator_settings(request):
 @role_required(*SUPERVISORS)
 def survey_list(request):
     user = request.user
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = year_param(request.GET)
     rounds = SurveyRound.objects.filter(township_id__in=township_ids_for(user), year=year)
     form = RatingForm(request.POST or None, user=user, year=year)
     if request.method == "POST" and form.is_valid():

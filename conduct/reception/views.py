@@ -17,7 +17,7 @@ from township.exports import xlsx_response
 from township.forms import ImportForm
 from township.history import history_for
 from township.models import Township
-from township.views import paginate, role_required
+from township.views import paginate, role_required, year_param
 
 from . import selectors, services
 from .forms import (
@@ -323,10 +323,7 @@ def budget(request):
     if user.township_id is None:
         raise Http404
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = year_param(request.GET)
     form = BudgetForm(request.POST or None)
     can_set = user.has_role(*FINANCE)
     if request.method == "POST":
@@ -533,13 +530,8 @@ def disclosure_list(request):
         if not user.has_role(*FINANCE):
             raise PermissionDenied
         year, quarter = services.previous_quarter(timezone.localdate())
-        try:
-            year = int(request.POST.get("year") or year)
-            quarter = int(request.POST.get("quarter") or quarter)
-        except ValueError:
-            pass
-        if not 1 <= quarter <= 4:
-            raise Http404
+        year = year_param(request.POST, default=year)
+        quarter = {"1": 1, "2": 2, "3": 3, "4": 4}.get(request.POST.get("quarter", ""), quarter)
         report = services.disclosure_prepare(township_id=user.township_id, year=year, quarter=quarter)
         if report is None:
             messages.info(request, _("That quarter is already published; open it to publish a correction."))

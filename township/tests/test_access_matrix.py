@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from township.tests.world import World, build_world
+from township.tests.world import World, world_fixture  # noqa: F401 - the module's data set
 
 ROLES = (
     "anonymous",
@@ -255,27 +255,6 @@ def _expected(name: str) -> dict[str, int]:
     codes = MATRIX[name].split()
     assert len(codes) == len(ROLES), f"MATRIX[{name!r}] needs {len(ROLES)} statuses, one per role"
     return dict(zip(ROLES, (int(c) for c in codes), strict=True))
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One data set for the module, rolled back at the end (tests run in savepoints inside)."""
-    from django.db import transaction
-    from django.utils import translation
-
-    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
-    media.enable()
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with translation.override("en"):
-                w = build_world()
-            yield w
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-    media.disable()
 
 
 def _client(user):

@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -176,6 +177,29 @@ def meeting_approver(org, meeting):
     req = ApprovalRequest.objects.get(pk=meeting.approval_id)
     step = req.steps.get(order=req.current_step)
     return step.candidates.first()
+
+
+@pytest.fixture(scope="module", name="world")
+def world_fixture(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One data set for a whole test module, rolled back at the end (each test runs in a
+    savepoint inside it; uploads go to a temporary media folder)."""
+    from django.db import transaction
+    from django.test import override_settings
+    from django.utils import translation
+
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    media.enable()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with translation.override("en"):
+                w = build_world()
+            yield w
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+    media.disable()
 
 
 def build_world() -> World:
