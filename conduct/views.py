@@ -82,6 +82,12 @@ def _township_user(request):
     return request.user
 
 
+def _posted_id(request, key: str) -> int:
+    """An id posted by a button; 0 (no record) for junk."""
+    raw = request.POST.get(key, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else 0
+
+
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -557,7 +563,7 @@ def roster(request):
                 services.roster_generate(actor=user, month=month)
                 messages.success(request, _("Roster generated; check it and publish."))
             elif "publish" in request.POST:
-                services.roster_publish(actor=user, roster_id=int(request.POST["roster"]))
+                services.roster_publish(actor=user, roster_id=_posted_id(request, "roster"))
                 messages.success(request, _("Roster published."))
             elif "assign" in request.POST and assign.is_valid():
                 services.roster_assign(
@@ -573,7 +579,7 @@ def roster(request):
                 )
                 messages.success(request, _("Swap request sent to your department head."))
             elif "checkin" in request.POST:
-                services.duty_check_in(actor=user, shift_id=int(request.POST["checkin"]))
+                services.duty_check_in(actor=user, shift_id=_posted_id(request, "checkin"))
                 messages.success(request, _("Checked in for duty."))
             else:
                 messages.error(request, _("Check the form."))

@@ -30,6 +30,7 @@ from fieldwork.forms import (
 from fieldwork.models import FollowUpStatus, PoorHousehold
 from township.exports import xlsx_response
 from township.models import Category, Township, User, Village
+from township.scoping import get_or_404
 from township.selectors import department_list_for
 from township.views import paginate, role_required
 
@@ -757,7 +758,7 @@ def household_detail(request, pk):
                 messages.success(request, _("Cadre paired with the household."))
                 return redirect(household)
             if "unpair" in request.POST:
-                pairing = get_object_or_404(household.pairings, pk=request.POST.get("unpair"))
+                pairing = get_or_404(household.pairings.all(), pk=request.POST.get("unpair"))
                 services.pairing_end(actor=user, pairing=pairing)
                 messages.success(request, _("Pairing removed."))
                 return redirect(household)

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponseBadRequest
 
 
 class IdleTimeoutMiddleware:
@@ -20,3 +21,30 @@ class IdleTimeoutMiddleware:
                 # Write at most once a minute, not on every request.
                 request.session["last_seen"] = now
         return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """400 for a NUL character anywhere in the query string or the form fields.  No input of the
+    application may contain one (PostgreSQL cannot even store it), and a view passing it on to a
+    query would fail with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or self._has_nul(request.GET)
+            or (request.method == "POST" and self._has_nul(request.POST))
+        ):
+            import logging
+
+            logging.getLogger("township.security").warning(
+                "bad input (NUL character) path=%s ip=%s", request.path, request.META.get("REMOTE_ADDR")
+            )
+            return HttpResponseBadRequest("NUL characters are not accepted.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(data) -> bool:
+        return any("\x00" in k or any("\x00" in v for v in data.getlist(k)) for k in data)

@@ -10,6 +10,7 @@ A record outside a user's scope answers 404, exactly like a missing one.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -79,7 +80,9 @@ def people_for(user) -> QuerySet[User]:
 
 
 def get_or_404(qs: QuerySet, **lookup):
+    """The one row of ``qs`` matching ``lookup``; 404 when there is none, or when the lookup's
+    value cannot even be an id (junk typed into a URL or a form)."""
     try:
         return qs.get(**lookup)
-    except qs.model.DoesNotExist:
+    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None

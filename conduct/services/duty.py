@@ -80,10 +80,18 @@ def roster_generate(*, actor: User, month: dt.date) -> DutyRoster:
     return roster
 
 
+def _locked_shift(shift_id) -> DutyShift:
+    """The shift, locked; a clear error for an id that names no shift (never a 500)."""
+    shift = DutyShift.objects.select_for_update().select_related("roster").filter(pk=shift_id).first()
+    if shift is None:
+        raise ValidationError(_("This shift does not exist."))
+    return shift
+
+
 def roster_assign(*, actor: User, shift_id: int, person: User) -> DutyShift:
     _require_clerk(actor)
     with transaction.atomic():
-        shift = DutyShift.objects.select_for_update().select_related("roster").get(pk=shift_id)
+        shift = _locked_shift(shift_id)
         if shift.township_id != actor.township_id:
             raise ValidationError(_("This shift is not of your township."))
         if shift.roster.status != RosterStatus.DRAFT:
@@ -100,7 +108,11 @@ def roster_publish(*, actor: User, roster_id: int) -> DutyRoster:
     """R-DUTY-1: published only when every day of the month has someone on duty."""
     _require_clerk(actor)
     with transaction.atomic():
-        roster = DutyRoster.objects.select_for_update().get(pk=roster_id, township_id=actor.township_id)
+        roster = (
+            DutyRoster.objects.select_for_update().filter(pk=roster_id, township_id=actor.township_id).first()
+        )
+        if roster is None:
+            raise ValidationError(_("This roster does not exist."))
         if roster.status == RosterStatus.PUBLISHED:
             raise ValidationError(_("This roster is already published."))
         first, last = month_bounds(roster.month)
@@ -130,7 +142,7 @@ def roster_publish(*, actor: User, roster_id: int) -> DutyRoster:
 
 def swap_request(*, actor: User, shift_id: int, to_person: User, reason: str) -> DutySwap:
     with transaction.atomic():
-        shift = DutyShift.objects.select_for_update().select_related("roster").get(pk=shift_id)
+        shift = _locked_shift(shift_id)
         if shift.person_id != actor.pk:
             raise ValidationError(_("Only the person on duty can ask to swap the shift."))
         if shift.roster.status != RosterStatus.PUBLISHED:
@@ -175,7 +187,7 @@ def swap_decided(swap: DutySwap, status: str) -> None:
 
 def duty_check_in(*, actor: User, shift_id: int) -> DutyShift:
     with transaction.atomic():
-        shift = DutyShift.objects.select_for_update().select_related("roster").get(pk=shift_id)
+        shift = _locked_shift(shift_id)
         if shift.person_id != actor.pk:
             raise ValidationError(_("This is not your shift."))
         if shift.date != timezone.localdate():
