@@ -7,6 +7,7 @@ from .attendance import (
     attendance_compute_range,
     correction_submit,
     punch_clock,
+    punch_file_open,
     punch_import,
 )
 from .duty import duty_check_in, roster_assign, roster_generate, roster_publish, swap_request
@@ -32,6 +33,7 @@ __all__ = [
     "leave_report_back",
     "leave_submit",
     "punch_clock",
+    "punch_file_open",
     "punch_import",
     "registration_submit",
     "roster_assign",

@@ -230,6 +230,52 @@ def test_device_import_refuses_the_whole_file_with_rows_listed(org, other_org):
     assert not Punch.objects.exists()
 
 
+def test_device_import_streams_csv_and_xlsx_files_from_disk(org, tmp_path):
+    from openpyxl import Workbook
+
+    from conduct.services import punch_file_open
+
+    csv_path = tmp_path / "machine.csv"
+    csv_path.write_text(
+        "\ufeff工号,打卡时间,设备\n"
+        f"{org.staff.employee_no},2026-11-16 08:21:00,M1\n\n"
+        f'{org.staff.employee_no},2026-11-16T18:03:10+08:00,"M\t2"\n',
+        encoding="utf-8",
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["工号", "打卡时间", "设备"])
+    sheet.append([org.colleague.employee_no, dt.datetime(2026, 11, 16, 8, 40), "M3"])
+    xlsx_path = tmp_path / "machine.xlsx"
+    book.save(xlsx_path)
+    for path, new in ((csv_path, 2), (xlsx_path, 1)):
+        source = punch_file_open(path)
+        try:
+            out = punch_import(actor=org.clerk, dataset=source, dry_run=False)
+        finally:
+            source.close()
+        assert out.ok and out.new == new and out.total == new
+    late = Punch.objects.get(person=org.staff, device="M\t2")
+    assert late.at == aware(dt.date(2026, 11, 16), dt.time(18, 3, 10))
+    assert Punch.objects.get(person=org.colleague).at == aware(dt.date(2026, 11, 16), dt.time(8, 40))
+
+
+def test_device_import_of_a_file_that_is_not_utf8_is_refused_whole(org, tmp_path):
+    from conduct.services import punch_file_open
+
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(
+        ("工号,打卡时间,设备\n" + f"{org.staff.employee_no},2026-11-16 08:21:00,考勤机\n" * 3).encode("gbk")
+    )
+    with pytest.raises(ValidationError):
+        source = punch_file_open(path)
+        try:
+            punch_import(actor=org.clerk, dataset=source, dry_run=False)
+        finally:
+            source.close()
+    assert not Punch.objects.exists()
+
+
 def test_evaluate_day_for_today_saves_nothing(org):
     rows, _specs = evaluate_day(township_id=org.township.pk, day=MON)
     assert len(rows) >= 10 and not AttendanceDay.objects.exists()
