@@ -64,8 +64,11 @@ def worklog_comment(*, actor: User, log_id: int, comment: str) -> WorkLog:
         log = (
             WorkLog.objects.select_for_update(of=("self",))
             .select_related("person__department")
-            .get(pk=log_id)
+            .filter(pk=log_id)
+            .first()
         )
+        if log is None:
+            raise ValidationError(_("This work log does not exist."))
         if not can_comment(actor, log.person):
             raise ValidationError(
                 _("Only the head or the leader in charge of the department comments on logs.")
