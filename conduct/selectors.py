@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from conduct.models import (
     AttendanceDay,
@@ -203,40 +205,63 @@ def department_sheet(*, user, department: Department, month: dt.date) -> dict:
         .only("pk", "full_name", "employee_no")
     )
     work = set(working_days(first, last, township=department.township_id))
-    grid: dict[int, dict[dt.date, AttendanceDay]] = defaultdict(dict)
-    for row in AttendanceDay.objects.filter(
+    grid: dict[int, dict[dt.date, tuple[str, Decimal]]] = defaultdict(dict)
+    for person_id, date, status, leave in AttendanceDay.objects.filter(
         person__in=[p.pk for p in people], date__range=(first, last)
-    ).only("person_id", "date", "status", "leave_days", "late_minutes", "early_minutes"):
-        grid[row.person_id][row.date] = row
+    ).values_list("person_id", "date", "status", "leave_days"):
+        grid[person_id][date] = (status, leave)
     days = list(days_between(first, last))
+    # A sheet is people x days (3,700 cells for a big department): each distinct cell is built
+    # and escaped once (status labels are lazy translations, slow to resolve one by one), and
+    # a row's cells are joined into ready HTML for the template.
+    titles = {value: str(label) for value, label in DayStatus.choices}
+    blank = {
+        True: {"text": "", "css": "", "title": ""},
+        False: {"text": "", "css": "table-secondary", "title": ""},
+    }
+    by_status = {
+        value: {"text": SHORT.get(value, ""), "css": TABLE_CSS.get(value, ""), "title": titles[value]}
+        for value in titles
+    }
+    html: dict[int, str] = {}
+
+    def cell_html(cell: dict) -> str:
+        key = id(cell)
+        if key not in html:
+            html[key] = format_html(
+                '<td class="{}" title="{}">{}</td>', cell["css"], cell["title"], cell["text"]
+            )
+        return html[key]
+
+    late_states = (DayStatus.LATE, DayStatus.LATE_EARLY)
+    early_states = (DayStatus.EARLY, DayStatus.LATE_EARLY)
+    present_states = (DayStatus.PRESENT, DayStatus.LATE, DayStatus.EARLY, DayStatus.LATE_EARLY)
+    is_work = [d in work for d in days]
     rows = []
     for p in people:
         mine = grid.get(p.pk, {})
         cells = []
         totals = {"late": 0, "early": 0, "absent": 0, "leave": Decimal(0), "present": 0}
-        for d in days:
+        for d, working in zip(days, is_work, strict=True):
             r = mine.get(d)
             if r is None:
-                cells.append({"text": "", "css": "" if d in work else "table-secondary", "title": ""})
+                cells.append(blank[working])
                 continue
-            cells.append(
-                {
-                    "text": SHORT.get(r.status, ""),
-                    "css": TABLE_CSS.get(r.status, ""),
-                    "title": r.get_status_display(),
-                }
-            )
-            totals["late"] += r.status in (DayStatus.LATE, DayStatus.LATE_EARLY)
-            totals["early"] += r.status in (DayStatus.EARLY, DayStatus.LATE_EARLY)
-            totals["absent"] += r.status == DayStatus.ABSENT
-            totals["present"] += r.status in (
-                DayStatus.PRESENT,
-                DayStatus.LATE,
-                DayStatus.EARLY,
-                DayStatus.LATE_EARLY,
-            )
-            totals["leave"] += r.leave_days
-        rows.append({"person": p, "cells": cells, "totals": totals})
+            status, leave = r
+            cells.append(by_status.get(status) or blank[working])
+            totals["late"] += status in late_states
+            totals["early"] += status in early_states
+            totals["absent"] += status == DayStatus.ABSENT
+            totals["present"] += status in present_states
+            totals["leave"] += leave
+        rows.append(
+            {
+                "person": p,
+                "cells": cells,
+                "cells_html": mark_safe("".join(map(cell_html, cells))),
+                "totals": totals,
+            }  # noqa: S308 - every part escaped by format_html
+        )
     return {"days": days, "rows": rows, "work": work, "first": first}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,6 +174,23 @@ def punch_file_open(path, name: str | None = None) -> PunchFile:
 
 
 COPY_BATCH = 4000
+PUNCH_COPY_COLUMNS = "township_id, person_id, at, source, device, outside_radius, created_at"
+
+
+class _Offsets(dict):
+    """The time zone's UTC offset text ("+08:00") of each local date, computed once per date."""
+
+    def __init__(self, tz):
+        super().__init__()
+        self.tz = tz
+
+    def __missing__(self, day: str) -> str:
+        offset = self.tz.utcoffset(dt.datetime.fromisoformat(day[:10] + " 12:00"))
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        text = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        self[day] = text
+        return text
 
 
 def punch_import(*, actor: User, dataset, dry_run: bool) -> ImportOutcome:
@@ -182,11 +200,17 @@ def punch_import(*, actor: User, dataset, dry_run: bool) -> ImportOutcome:
     Dataset.  The platform's run_import saves row by row through a resource; for machine files
     of a year of punches that is two orders of magnitude slower than the database, so this
     import is set-based instead, with the same contract (township.imports.ImportOutcome): every
-    row is checked and any error refuses the file whole with the rows listed.  Rows are checked
-    and streamed in one pass into a temporary table (COPY, local wall-clock times); only when no
-    row has an error are they inserted with ON CONFLICT DO NOTHING, so re-importing the same file
-    adds nothing.  A preview runs the insert and rolls it back, so its count of new punches is
-    exact."""
+    row is checked and any error refuses the file whole with the rows listed; re-importing the
+    same file adds nothing; a preview runs the import and rolls it back, so its count of new
+    punches is exact.
+
+    Rows are checked in one pass and streamed by COPY straight into the punch table while the
+    file is still being read (the database works while Python parses).  A file that overlaps
+    punches already on record (or repeats a punch) makes that COPY fail on the unique rule: it
+    is rolled back to its savepoint and the rows, kept in a spool file as they were read, are
+    COPYed into a temporary table and inserted with ON CONFLICT DO NOTHING."""
+    import psycopg
+
     township_id = require_township(actor)
     out = ImportOutcome(headers=list(dataset.headers or []))
     cols, missing = _column_index(dataset.headers or [])
@@ -198,111 +222,152 @@ def punch_import(*, actor: User, dataset, dry_run: bool) -> ImportOutcome:
         for no, pk in User.objects.filter(township_id=township_id).values_list("employee_no", "pk")
     }
     tz = ZoneInfo(settings.TIME_ZONE)
-    now_local = timezone.localtime(timezone.now(), tz).replace(tzinfo=None)
+    now = timezone.now()
+    now_local = timezone.localtime(now, tz).replace(tzinfo=None)
     now_text = now_local.isoformat(" ", "seconds")
     ci, ti, di = cols["employee_no"], cols["timestamp"], cols.get("device")
     width = max(ci, ti, di or 0) + 1
     parse = dt.datetime.fromisoformat
-    with transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS conduct_punch_load")
-            cur.execute(
-                "CREATE TEMP TABLE conduct_punch_load (person_id bigint, at timestamp, device text) "
-                "ON COMMIT DROP"
-            )
-            with cur.copy("COPY conduct_punch_load (person_id, at, device) FROM STDIN") as copy:
-                batch: list[str] = []
-                number = 0
-                rows = iter(dataset)
-                # The hot loop of a 100k-row file: a canonical "2026-03-02 08:27:00" text is
-                # checked by fromisoformat and passed through as it is; anything else goes
-                # through _local_text.  Canonical texts compare like the times they write.
-                while True:
-                    try:
-                        row = next(rows, None)
-                    except UnicodeDecodeError:
-                        raise ValidationError(
-                            _("The CSV file is not UTF-8 text; save it as UTF-8 and try again.")
-                        ) from None
-                    except csv.Error:
-                        raise ValidationError(
-                            _("The file could not be read as %(fmt)s.") % {"fmt": "csv"}
-                        ) from None
-                    if row is None:
-                        break
-                    if not row:
-                        continue  # a blank line
-                    number += 1
-                    if number <= PREVIEW_ROWS:
-                        out.preview.append(list(row))
-                    if len(row) < width:
-                        row = list(row) + [""] * (width - len(row))
-                    emp = row[ci]
-                    pid = employees.get(emp)
-                    if pid is None:
-                        emp = _employee_text(emp)
-                        pid = employees.get(emp)
-                    raw = row[ti]
-                    text = None
-                    if type(raw) is str and len(raw) == 19 and raw[10] == " " and raw[4] == "-":
-                        try:
-                            parse(raw)
-                        except ValueError:
-                            pass
-                        else:
-                            text = raw
-                    if text is None:
-                        text, value = _local_text(raw, tz)
-                        if value is not None:
-                            text = value.isoformat(" ")
-                            future = value > now_local
-                    else:
-                        future = text > now_text
-                    if pid is None or text is None or future:
-                        errors = []
-                        if pid is None:
-                            errors.append(_("Unknown employee number %(no)s.") % {"no": emp or "—"})
-                        if text is None:
-                            errors.append(
-                                _("Malformed time %(value)s; write it as 2026-03-02 08:27:00.")
-                                % {"value": raw}
-                            )
-                        elif future:
-                            errors.append(_("The time %(value)s is in the future.") % {"value": raw})
-                        out.errors.append((number, errors))
-                        continue
-                    if out.errors:
-                        continue  # the file is refused: only keep checking
-                    device = "" if di is None else row[di]
-                    if type(device) is not str or len(device) > 60:
-                        device = str(device or "")[:60]
-                    batch.append(f"{pid}\t{text}\t{_copy_text(device)}\n")
-                    if len(batch) >= COPY_BATCH:
-                        copy.write("".join(batch))
-                        batch.clear()
-                if batch and not out.errors:
-                    copy.write("".join(batch))
-            out.total = number
+    offsets = _Offsets(tz)
+    # the constant columns of every line: source, then outside_radius and created_at
+    prefix = f"{township_id}\t"
+    source = PunchSource.DEVICE.value
+    tail = f"\tf\t{now.isoformat()}\n"
+    span = {"first": "9999", "last": ""}
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")  # noqa: SIM115
+
+    def lines():
+        """Check every row; yield batches of COPY text while the file has no error.  Every
+        yielded batch is also written to the spool."""
+        batch: list[str] = []
+        number = 0
+        rows = iter(dataset)
+        first, last = span["first"], span["last"]
+        # The hot loop of a 100k-row file: a canonical "2026-03-02 08:27:00" text is checked by
+        # fromisoformat and passed through as it is; anything else goes through _local_text.
+        # Canonical texts compare like the times they write.
+        while True:
+            try:
+                row = next(rows, None)
+            except UnicodeDecodeError:
+                raise ValidationError(
+                    _("The CSV file is not UTF-8 text; save it as UTF-8 and try again.")
+                ) from None
+            except csv.Error:
+                raise ValidationError(_("The file could not be read as %(fmt)s.") % {"fmt": "csv"}) from None
+            if row is None:
+                break
+            if not row:
+                continue  # a blank line
+            number += 1
+            if number <= PREVIEW_ROWS:
+                out.preview.append(list(row))
+            if len(row) < width:
+                row = list(row) + [""] * (width - len(row))
+            emp = row[ci]
+            pid = employees.get(emp)
+            if pid is None:
+                emp = _employee_text(emp)
+                pid = employees.get(emp)
+            raw = row[ti]
+            text = None
+            if type(raw) is str and len(raw) == 19 and raw[10] == " " and raw[4] == "-":
+                try:
+                    parse(raw)
+                except ValueError:
+                    pass
+                else:
+                    text = raw
+            if text is None:
+                text, value = _local_text(raw, tz)
+                if value is not None:
+                    text = value.isoformat(" ")
+            future = text is not None and text > now_text
+            if pid is None or text is None or future:
+                errors = []
+                if pid is None:
+                    errors.append(_("Unknown employee number %(no)s.") % {"no": emp or "—"})
+                if text is None:
+                    errors.append(
+                        _("Malformed time %(value)s; write it as 2026-03-02 08:27:00.") % {"value": raw}
+                    )
+                elif future:
+                    errors.append(_("The time %(value)s is in the future.") % {"value": raw})
+                out.errors.append((number, errors))
+                continue
             if out.errors:
-                transaction.set_rollback(True)
-                return out
-            cur.execute(
-                f"INSERT INTO {Punch._meta.db_table} "  # noqa: S608 - the table name is ours
-                "(township_id, person_id, at, source, device, outside_radius, created_at) "
-                "SELECT %s, person_id, at AT TIME ZONE %s, %s, device, false, now() FROM conduct_punch_load "
-                "ON CONFLICT DO NOTHING",
-                [township_id, settings.TIME_ZONE, PunchSource.DEVICE.value],
-            )
-            out.new = cur.rowcount
-            first_day = last_day = None
-            if out.new and not dry_run:
-                cur.execute("SELECT min(at)::date, max(at)::date FROM conduct_punch_load")
-                first_day, last_day = cur.fetchone()
+                continue  # the file is refused: only keep checking
+            day = text[:10]
+            if day < first:
+                first = day
+            if day > last:
+                last = day
+            device = "" if di is None else row[di]
+            if type(device) is not str or len(device) > 60:
+                device = str(device or "")[:60]
+            batch.append(f"{prefix}{pid}\t{text}{offsets[day]}\t{source}\t{_copy_text(device)}{tail}")
+            if len(batch) >= COPY_BATCH:
+                chunk = "".join(batch)
+                batch.clear()
+                spool.write(chunk)
+                yield chunk
+        out.total = number
+        span.update(first=first, last=last)
+        if batch and not out.errors:
+            chunk = "".join(batch)
+            spool.write(chunk)
+            yield chunk
+
+    table = Punch._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        try:
+            produce = lines()
+            sid = transaction.savepoint()
+            try:
+                with cur.copy(f"COPY {table} ({PUNCH_COPY_COLUMNS}) FROM STDIN") as copy:  # noqa: S608
+                    for chunk in produce:
+                        copy.write(chunk)
+                out.new = cur.rowcount
+                transaction.savepoint_commit(sid)
+            except (psycopg.errors.UniqueViolation, IntegrityError):
+                # Some punches are on record already: finish reading, then insert what is new.
+                transaction.savepoint_rollback(sid)
+                for _chunk in produce:
+                    pass
+                if not out.errors:
+                    out.new = _insert_spooled(cur, table, spool)
+        finally:
+            spool.close()
+        if out.errors:
+            out.new = 0
+            transaction.set_rollback(True)
+            return out
         if dry_run:
             transaction.set_rollback(True)
-        elif out.new and first_day is not None:
-            on_commit_recompute(township_id, first_day, last_day)
+        elif out.new and span["last"]:
+            on_commit_recompute(
+                township_id, dt.date.fromisoformat(span["first"]), dt.date.fromisoformat(span["last"])
+            )
     return out
+
+
+def _insert_spooled(cur, table: str, spool) -> int:
+    """The spooled rows into a temporary table, then into the punch table skipping those on
+    record (ON CONFLICT DO NOTHING)."""
+    cur.execute("DROP TABLE IF EXISTS conduct_punch_load")
+    cur.execute(
+        "CREATE TEMP TABLE conduct_punch_load (township_id bigint, person_id bigint, at timestamptz, "
+        "source text, device text, outside_radius boolean, created_at timestamptz) ON COMMIT DROP"
+    )
+    spool.seek(0)
+    with cur.copy(f"COPY conduct_punch_load ({PUNCH_COPY_COLUMNS}) FROM STDIN") as copy:
+        while chunk := spool.read(1 << 20):
+            copy.write(chunk)
+    cur.execute(
+        f"INSERT INTO {table} ({PUNCH_COPY_COLUMNS}) "  # noqa: S608 - the table name is ours
+        f"SELECT {PUNCH_COPY_COLUMNS} FROM conduct_punch_load ON CONFLICT DO NOTHING"
+    )
+    return cur.rowcount
 
 
 # --- the daily status ----------------------------------------------------------------------------

@@ -216,6 +216,21 @@ def test_device_import_preview_then_import_is_idempotent(org):
     assert again.ok and again.new == 0 and Punch.objects.count() == 3
 
 
+def test_device_import_of_a_file_overlapping_punches_on_record_adds_only_the_new_ones(org):
+    first = [(org.staff.employee_no, "2026-11-16 08:21:00", "M1")]
+    assert punch_import(actor=org.clerk, dataset=_file(first), dry_run=False).new == 1
+    rows = [
+        *first,  # on record already
+        (org.staff.employee_no, "2026-11-16 18:03:10", "M1"),
+        (org.colleague.employee_no, "2026-11-16 08:40:00", "M2"),
+        (org.colleague.employee_no, "2026-11-16 08:40:00", "M2"),  # twice in the file
+    ]
+    preview = punch_import(actor=org.clerk, dataset=_file(rows), dry_run=True)
+    assert preview.ok and preview.new == 2 and Punch.objects.count() == 1
+    done = punch_import(actor=org.clerk, dataset=_file(rows), dry_run=False)
+    assert done.new == 2 and done.total == 4 and Punch.objects.count() == 3
+
+
 def test_device_import_refuses_the_whole_file_with_rows_listed(org, other_org):
     rows = [
         (org.staff.employee_no, "2026-11-16 08:21:00", "M1"),
