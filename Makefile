@@ -45,7 +45,7 @@ check-translations: install
 	@$(SERVICES) && $(BIN)/python manage.py check_translations
 
 bench: install
-	@$(SERVICES) && $(BIN)/python manage.py bench
+	@$(SERVICES) && $(BIN)/python manage.py bench --output .data/bench.json $(BENCH_ARGS)
 
 stop:
 	-$(BIN)/python -m township.devservers stop
