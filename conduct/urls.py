@@ -13,6 +13,7 @@ urlpatterns = [
     path("trips/", views.trip_list, name="trip_list"),
     path("trips/new/", views.trip_new, name="trip_new"),
     path("trips/<int:pk>/", views.trip_detail, name="trip_detail"),
+    path("trips/<int:pk>/scan/", views.trip_scan, name="trip_scan"),
     path("leaving/", views.registration_list, name="registration_list"),
     path("corrections/", views.correction_list, name="correction_list"),
     path("sheet/", views.department_sheet, name="department_sheet"),

@@ -390,6 +390,15 @@ def trip_detail(request, pk):
     )
 
 
+@login_required
+def trip_scan(request, pk):
+    """The county's approval scan, to those who may see the trip."""
+    from township.uploads import upload_response
+
+    trip = selectors.trip_get_for(user=request.user, pk=pk)
+    return upload_response(trip.county_scan, filename=f"trip-{trip.pk}-county-approval")
+
+
 # --- leaving the township, corrections --------------------------------------------------------
 
 

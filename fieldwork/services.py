@@ -31,6 +31,7 @@ from fieldwork.rules import r_fld_1_day_value, r_fld_5_declaration_clean, r_fld_
 from township.findings import FindingSpec, findings_raise
 from township.models import Role, User, Village
 from township.rules import Checks
+from township.uploads import DOCUMENTS, check_upload, max_bytes, stored_name
 
 PHOTO_TYPES = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
@@ -346,9 +347,8 @@ def report_save(
         report.topic = topic
         report.year = year or (topic.year if topic else timezone.localdate().year)
         if file:
-            if file.size > 20 * 1024 * 1024:
-                raise ValidationError({"file": _("The file is larger than 20 MB.")})
-            report.file.save(file.name, file, save=False)
+            ext = check_upload(file, kinds=DOCUMENTS, field="file", limit=2 * max_bytes())
+            report.file.save(stored_name(ext), file, save=False)
         if not report.body and not report.file:
             raise ValidationError({"body": _("Write the report or attach its file.")})
         report.full_clean()

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from township.exports import xlsx_response
 from township.models import Category, Township, User, Village
 from township.scoping import get_or_404
 from township.selectors import department_list_for
+from township.uploads import upload_response
 from township.views import paginate, role_required
 
 
@@ -217,10 +218,7 @@ def photo(request, pk):
 
     item = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
     selectors.visit_get_for(user=request.user, pk=item.visit_id)
-    try:
-        return FileResponse(item.image.open("rb"))
-    except FileNotFoundError:
-        raise Http404 from None
+    return upload_response(item.image, filename=f"visit-{item.visit_id}-{item.pk}")
 
 
 # --- follow-ups ------------------------------------------------------------------------------
@@ -648,14 +646,7 @@ def report_detail(request, pk):
 @login_required
 def report_file(request, pk):
     report = selectors.report_get_for(user=request.user, pk=pk)
-    if not report.file:
-        raise Http404
-    try:
-        return FileResponse(
-            report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
-        )
-    except FileNotFoundError:
-        raise Http404 from None
+    return upload_response(report.file, filename=f"report-{report.pk}")
 
 
 # --- households --------------------------------------------------------------------------------

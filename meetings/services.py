@@ -39,6 +39,7 @@ from township.models import Role
 from township.notify import notify
 from township.policy import policies, policy
 from township.rules import Checks, Override, allow_override, overrides_record
+from township.uploads import DOCUMENTS, check_upload, stored_name
 
 # A principal leader may set a monthly cap aside with a written reason (recorded, raises a
 # finding); the documents' length limit likewise.  No other rule of this app can be set aside.
@@ -427,6 +428,11 @@ def meeting_record_outcome(
             errors["actual_start"] = [_("A meeting can only be recorded once it has taken place.")]
         if not minutes_text.strip() and not minutes_file and not meeting.minutes_file:
             errors["minutes_text"] = [_("Type the minutes or upload them as a file.")]
+        if minutes_file:
+            try:
+                minutes_file.name = stored_name(check_upload(minutes_file, kinds=DOCUMENTS))
+            except ValidationError as exc:
+                errors["minutes_file"] = exc.messages
         if errors:
             raise ValidationError(errors)
         meeting.actual_start = actual_start
@@ -533,6 +539,7 @@ def docx_text(upload) -> str:
         raise ValidationError(
             {"docx": [_("Upload a Word .docx file (older .doc files: save as .docx first).")]}
         )
+    check_upload(upload, kinds=("docx",), field="docx")
     try:
         doc = DocxDocument(upload)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, Exception):  # noqa: B014 - python-docx raises many kinds

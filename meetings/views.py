@@ -286,16 +286,10 @@ def meeting_cancel(request, pk):
 
 @login_required
 def minutes_file(request, pk):
-    from django.http import FileResponse
+    from township.uploads import upload_response
 
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    if not meeting.minutes_file:
-        raise Http404
-    return FileResponse(
-        meeting.minutes_file.open("rb"),
-        as_attachment=True,
-        filename=meeting.minutes_file.name.rsplit("/", 1)[-1],
-    )
+    return upload_response(meeting.minutes_file, filename=f"minutes-{meeting.pk}")
 
 
 # --- calendar --------------------------------------------------------------------------------------
@@ -516,9 +510,7 @@ def document_list(request):
     year = year_param(request.GET, default=0)
     q = request.GET.get("q", "").strip()
     order = request.GET.get("sort", "-issued_on")
-    qs = selectors.document_list_for(
-        user=user, kind=kind, year=year or None, q=q, order=order
-    )
+    qs = selectors.document_list_for(user=user, kind=kind, year=year or None, q=q, order=order)
     if request.GET.get("export") == "xlsx":
         headers = [_("Issued on"), _("Kind"), _("Title"), _("Drafting department"), _("Characters")]
         rows = [

@@ -21,6 +21,7 @@ from township.findings import FindingSpec, finding_raise, findings_raise
 from township.models import Department, Role, User, Village
 from township.notify import notify
 from township.policy import policies, policy
+from township.uploads import DOCUMENTS, check_upload, display_name, stored_name
 
 from . import rules
 from .models import (
@@ -281,9 +282,7 @@ def petition_case_register(
         if linked:
             case.linked_cases.set(linked)
         for f in attachments:
-            PetitionAttachment.objects.create(
-                township_id=township_id, case=case, file=f, name=f.name[:200], uploaded_by=actor
-            )
+            _attachment_create(case, f, actor, field="attachment")
         _record(case, actor, "register", "")
     return case
 
@@ -295,9 +294,17 @@ def petition_attachment_add(*, actor, case_id: int, file) -> PetitionAttachment:
             raise ValidationError(
                 _("Only the clerk, the responsible leader or a handler can add attachments.")
             )
-        return PetitionAttachment.objects.create(
-            township_id=case.township_id, case=case, file=file, name=file.name[:200], uploaded_by=actor
-        )
+        return _attachment_create(case, file, actor, field="file")
+
+
+def _attachment_create(case, file, actor, *, field) -> PetitionAttachment:
+    """A letter, photo or document of the case: checked, kept under a generated name."""
+    ext = check_upload(file, kinds=DOCUMENTS, field=field)
+    name = display_name(file.name, ext)
+    file.name = stored_name(ext)
+    return PetitionAttachment.objects.create(
+        township_id=case.township_id, case=case, file=file, name=name[:200], uploaded_by=actor
+    )
 
 
 # --- acceptance (R-PET-2) --------------------------------------------------------------------------

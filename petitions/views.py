@@ -8,7 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from township.exports import xlsx_response
 from township.history import history_for
 from township.models import Role, Township
 from township.scoping import get_or_404, township_ids_for
+from township.uploads import upload_response
 from township.views import paginate, role_required
 
 from . import selectors, services
@@ -329,7 +330,7 @@ def attachment_download(request, pk, attachment_id):
         raise Http404
     attachment = get_object_or_404(case.attachments, pk=attachment_id)
     services.identity_access_record(user=request.user, case=case, via="attachment")
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return upload_response(attachment.file, filename=attachment.name)
 
 
 @login_required

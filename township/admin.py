@@ -120,6 +120,16 @@ class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
         ),
     )
     filter_horizontal = ["groups", "villages"]
+    actions = ["end_sessions"]
+
+    @admin.action(
+        description=_("End the sessions of the selected people (sign them out)"), permissions=["change"]
+    )
+    def end_sessions(self, request, queryset):
+        from township.security import sessions_end
+
+        n = sum(sessions_end(user=person, actor=request.user) for person in queryset)
+        self.message_user(request, _("%(n)d sessions ended.") % {"n": n})
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"actor": request.user}

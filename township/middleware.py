@@ -48,3 +48,30 @@ class RejectNulMiddleware:
     @staticmethod
     def _has_nul(data) -> bool:
         return any("\x00" in k or any("\x00" in v for v in data.getlist(k)) for k in data)
+
+
+# The admin (django-unfold) runs Alpine.js, whose standard build evaluates its attribute
+# expressions with `new Function` and sets inline styles: it needs 'unsafe-eval' for scripts and
+# 'unsafe-inline' for styles.  Only the admin's pages get that relaxation (administrators and
+# inspectors, behind login); every other page keeps the strict site-wide policy of settings.py.
+# Checked in a real browser by township/tests/test_browser_csp.py.
+ADMIN_CSP_UPDATE = {"script-src": ["'unsafe-eval'"], "style-src": ["'unsafe-inline'"]}
+
+
+class AdminCSPMiddleware:
+    """Relax the CSP for /admin/ only (must come after csp.middleware.CSPMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(self.prefix()):
+            response._csp_update = ADMIN_CSP_UPDATE
+        return response
+
+    @staticmethod
+    def prefix() -> str:
+        from django.urls import reverse
+
+        return reverse("admin:index")

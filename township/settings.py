@@ -60,9 +60,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "township.middleware.AdminCSPMiddleware",  # the admin's own relaxation, /admin/ only
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
+    "township.security.SecurityLogMiddleware",
 ]
 
 ROOT_URLCONF = "township.urls"

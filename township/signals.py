@@ -1,6 +1,8 @@
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 log = logging.getLogger("township.security")
@@ -23,6 +25,24 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         credentials.get("username"),
         request.META.get("REMOTE_ADDR") if request else None,
     )
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def _remember_active(sender, instance, **kwargs):
+    instance._was_active = (
+        sender.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _deactivated_ends_sessions(sender, instance, created, **kwargs):
+    """Deactivating a person signs them out everywhere (ASVS 3.3)."""
+    if not created and getattr(instance, "_was_active", None) and not instance.is_active:
+        from township.security import sessions_end
+
+        sessions_end(user=instance)
 
 
 def sync_role_permissions(sender, **kwargs):

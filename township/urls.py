@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 
 from township import views
 from township import views_supervision as sv
@@ -27,6 +25,7 @@ urlpatterns = [
     path("findings/", views.finding_list, name="finding_list"),
     path("people/", views.person_list, name="person_list"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/end-sessions/", views.person_sessions_end, name="person_sessions_end"),
     path("settings/policy/", views.policy_settings, name="policy_settings"),
     path("settings/calendar/", views.work_calendar, name="work_calendar"),
     path("settings/roster/", views.roster_import, name="roster_import"),
@@ -50,6 +49,5 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploads are never served from /media/: each app sends its files through a view that checks
+# who may see the record (township.uploads.upload_response).

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from township import approvals as approval_services
 from township.forms import (
@@ -245,7 +246,27 @@ def person_detail(request, pk):
         person = person_list_for(user=request.user).filter(pk=pk).first() or request.user
     else:
         person = person_get_for(user=request.user, pk=pk)
-    return render(request, "township/person_detail.html", {"person": person, "history": history_for(person)})
+    return render(
+        request,
+        "township/person_detail.html",
+        {
+            "person": person,
+            "history": history_for(person),
+            "can_end_sessions": request.user.has_role(Role.ADMINISTRATOR) and person.pk != request.user.pk,
+        },
+    )
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def person_sessions_end(request, pk):
+    """An administrator signs a person out everywhere (a lost phone, a suspected account)."""
+    from township.security import sessions_end
+
+    person = person_get_for(user=request.user, pk=pk)
+    n = sessions_end(user=person, actor=request.user)
+    messages.success(request, _("%(n)d sessions ended.") % {"n": n})
+    return redirect("person_detail", pk=person.pk)
 
 
 # --- policy settings -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from township.findings import finding_raise
 from township.models import Role, Township, User
 from township.policy import policies
 from township.rules import Checks
+from township.uploads import extension, stored_name
 from township.workcalendar import is_working_day
 
 from . import rules
@@ -260,6 +261,8 @@ def reception_record(
         )
     checks.raise_if_any()
     handler = data.pop("handler", None) or actor
+    if data.get("letter_scan"):
+        data["letter_scan"].name = stored_name(extension(data["letter_scan"].name))
     rec = ReceptionRecord(
         township_id=actor.township_id,
         handler=handler,
@@ -574,6 +577,7 @@ def expense_record(
         recorded_by=actor,
     )
     if invoice:
+        invoice.name = stored_name(extension(invoice.name))
         expense.invoice = invoice
     expense.full_clean()
     expense.save()

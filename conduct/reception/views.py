@@ -189,6 +189,15 @@ def reception_list_fill(request, pk):
 
 
 @login_required
+def reception_letter(request, pk):
+    """The scan of the official letter, to those who may see the reception."""
+    from township.uploads import upload_response
+
+    rec = selectors.reception_get_for(user=request.user, pk=pk)
+    return upload_response(rec.letter_scan, filename=f"letter-{rec.pk}")
+
+
+@login_required
 def reception_pdf(request, pk):
     rec = selectors.reception_get_for(user=request.user, pk=pk)
     from township.pdf import pdf_response
@@ -251,6 +260,15 @@ def expense_list(request):
             "can_import": request.user.has_role(*FINANCE),
         },
     )
+
+
+@login_required
+def expense_invoice(request, pk):
+    """The invoice scan, to those who may see the expense."""
+    from township.uploads import upload_response
+
+    expense = selectors.expense_get_for(user=request.user, pk=pk)
+    return upload_response(expense.invoice, filename=f"invoice-{expense.pk}")
 
 
 @role_required(*EXPENSE_WRITERS)

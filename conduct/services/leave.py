@@ -21,6 +21,7 @@ from township.approvals import approval_cancel, approval_submit
 from township.models import User
 from township.policy import policies
 from township.rules import Checks, Override, overrides_record
+from township.uploads import SCANS, check_upload, stored_name
 from township.workcalendar import count_working_days, working_days
 
 from .common import HALF, lock_people, on_commit_recompute, overlapping, require_township, transition
@@ -285,6 +286,7 @@ def trip_submit(
             declaration=declaration,
         )
         if county_scan:
+            county_scan.name = stored_name(check_upload(county_scan, kinds=SCANS, field="county_scan"))
             trip.county_scan = county_scan
         trip.full_clean()
         trip.save()

@@ -80,7 +80,7 @@ def test_r_pet_8_inspectors_read_the_access_log(org, login, client):
 def test_r_pet_8_attachment_download_only_for_identity_readers(org, login, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    case = register(org, attachments=[SimpleUploadedFile("letter.txt", b"name: zhang san")])
+    case = register(org, attachments=[SimpleUploadedFile("letter.pdf", b"%PDF-1.4 name: zhang san")])
     att = case.attachments.get()
     url = reverse("petitions:attachment_download", args=[case.pk, att.pk])
     client.force_login(org.colleague)

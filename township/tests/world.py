@@ -101,6 +101,9 @@ def _side(org) -> Side:  # noqa: PLR0915 - one long recipe, read top to bottom
         end_date=trip_day,
         budget=Decimal("800.00"),
         declaration=True,
+        outside_county=True,
+        county_reference="县委组织部批〔2026〕1号",
+        county_scan=pdf_upload("批复.pdf"),
     )
 
     from conduct.reception.tests.factories import budget, record_expense, record_reception
