@@ -411,8 +411,12 @@ def reception_sign_off(*, actor: User, reception_id: int) -> ReceptionRecord:
 @transaction.atomic
 def budget_set(*, actor: User, year: int, category: str, amount) -> Budget:
     _require(actor, FINANCE)
-    amount = Decimal(str(amount))
-    if amount < 0 or amount != amount.quantize(CENT):
+    try:
+        amount = Decimal(str(amount).strip())
+        bad = not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT)
+    except ArithmeticError:  # not a number, or too large to have cents
+        bad = True
+    if bad:
         raise ValidationError(
             {"amount": [_("Enter an amount of yuan with at most two decimals, not negative.")]}
         )
@@ -490,7 +494,13 @@ def expense_record(
     _require(actor, EXPENSE_WRITERS)
     township_id = actor.township_id
     checks = Checks()
-    amount = Decimal(str(amount))
+    try:
+        amount = Decimal(str(amount).strip())
+        cents = amount.quantize(CENT) if amount.is_finite() else None
+    except ArithmeticError:  # not a number, or too large to have cents
+        cents = None
+    if cents is None:
+        raise ValidationError({"amount": [_("Enter the amount as a number of yuan.")]})
     if amount <= 0:
         _add(checks, "amount", _("The amount must be more than zero."))
     elif amount != amount.quantize(CENT):
