@@ -19,9 +19,8 @@ def notify(recipient, text: str, url: str = "") -> Notification:
 
 
 def _queue_email(notification_id: int) -> None:
-    from township.tasks import send_notification_email
+    """Broker down: the in-app notification stands, the failure is logged, and the email goes
+    out with the sweep (township.tasks.send_pending_notification_emails) once Redis is back."""
+    from township.tasks import enqueue, send_notification_email
 
-    try:
-        send_notification_email.delay(notification_id)
-    except Exception:  # broker down: the in-app notification stands; say so loudly in the log
-        log.exception("could not queue the email for notification %s", notification_id)
+    enqueue(send_notification_email, notification_id)

@@ -101,7 +101,8 @@ REDIS_URL = env("REDIS_URL")
 _CACHE_REDIS_URL = REDIS_URL.replace("redis+socket://", "unix://")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, but Redis down is a cache miss, not a 500 (township/cache.py).
+        "BACKEND": "township.cache.ResilientRedisCache",
         "LOCATION": _CACHE_REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="township"),
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -215,6 +216,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Apps add their own entries in AppConfig.ready(); DatabaseScheduler stores them in the database.
 CELERY_BEAT_SCHEDULE = {
     "remind-waiting-approvals": {"task": "township.tasks.remind_waiting_approvals", "schedule": 3600.0},
+    # Emails that could not be queued while Redis was down go out when it is back.
+    "send-pending-notification-emails": {
+        "task": "township.tasks.send_pending_notification_emails",
+        "schedule": 600.0,
+    },
     "appraisal-quarter-end": {
         "task": "township.tasks.appraisal_period_end",
         "schedule": crontab(minute=30, hour=2, day_of_month=1, month_of_year="1,4,7,10"),

@@ -23,6 +23,47 @@ def send_notification_email(notification_id: int) -> None:
     Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
+def enqueue(task, *args, fallback=None, **kwargs) -> bool:
+    """Queue ``task`` for the worker.  When the broker (Redis) cannot be reached the failure is
+    logged, never silent, and never turned into an error page for an action already saved:
+    ``fallback()`` (if given) does the work now instead, otherwise a periodic sweep catches up
+    once Redis is back (e.g. send_pending_notification_emails).  Returns whether it was queued."""
+    import logging
+
+    try:
+        task.delay(*args, **kwargs)
+        return True
+    except Exception:  # noqa: BLE001 - kombu/redis raise many kinds when the broker is down
+        logging.getLogger("township.tasks").exception("could not queue %s%r", task.name, args)
+        if fallback is not None:
+            fallback()
+        return False
+
+
+@shared_task(acks_late=True)
+def send_pending_notification_emails(older_than_minutes: int = 5, days: int = 3) -> int:
+    """The sweep behind send_notification_email: emails of notifications that could not be
+    queued (Redis down) go out once a worker runs again; idempotent."""
+    from township.models import Notification
+
+    now = timezone.now()
+    pending = Notification.objects.filter(
+        emailed_at__isnull=True,
+        created_at__lte=now - dt.timedelta(minutes=older_than_minutes),
+        created_at__gte=now - dt.timedelta(days=days),
+    ).exclude(recipient__email="")
+    sent = 0
+    for pk in pending.values_list("pk", flat=True)[:500]:
+        try:
+            send_notification_email(pk)
+            sent += 1
+        except OSError:  # the mail server: the next sweep tries again
+            import logging
+
+            logging.getLogger("township.tasks").exception("email of notification %s not sent", pk)
+    return sent
+
+
 @shared_task
 def remind_waiting_approvals() -> int:
     from township.approvals import approvals_remind

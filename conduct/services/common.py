@@ -173,8 +173,14 @@ def on_commit_recompute(township_id: int, start: dt.date, end: dt.date) -> None:
     if end < start:
         return
     from conduct.tasks import recompute_days
+    from township.tasks import enqueue
 
-    transaction.on_commit(lambda: recompute_days.delay(township_id, start.isoformat(), end.isoformat()))
+    def now():  # Redis down: recompute here rather than leave the days wrong
+        recompute_days(township_id, start.isoformat(), end.isoformat())
+
+    transaction.on_commit(
+        lambda: enqueue(recompute_days, township_id, start.isoformat(), end.isoformat(), fallback=now)
+    )
 
 
 def require_township(actor) -> int:
