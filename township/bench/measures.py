@@ -551,14 +551,27 @@ def measure_compute_day() -> dict:
 # --- peak memory, in a child process ---------------------------------------------------------------
 
 
+def _memory_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB.  Linux's VmHWM belongs to the
+    process image (reset by exec), unlike ru_maxrss, which a child inherits from its parent."""
+    try:
+        fields = dict(
+            line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
+        )
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return peak, peak
+
+
 def probe(kind: str, *, file: str | None = None) -> dict:
     """Run in a fresh child process (``manage.py bench --probe KIND``): the work once, with the
-    process's peak resident memory and the Python heap's peak (tracemalloc, separate run)."""
-    import resource
+    process's peak resident memory, then again under tracemalloc for the Python heap's peak."""
     import tracemalloc
 
     township = _largest_township()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if kind == "appraisal":
         from township.appraisal import appraisal_compute
 
@@ -573,17 +586,19 @@ def probe(kind: str, *, file: str | None = None) -> dict:
             _import_once(Path(file), clerk)
     else:
         raise ValueError(kind)
+    before, _peak = _memory_mb()
     t0 = time.perf_counter()
     work()
     seconds = time.perf_counter() - t0
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _now, peak = _memory_mb()
     tracemalloc.start()
     work()
     _current, heap_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
-        "peak_rss_mb": round(peak_rss, 1),
+        "peak_rss_mb": round(peak, 1),
         "rss_before_work_mb": round(before, 1),
+        "work_adds_mb": round(max(0.0, peak - before), 1),
         "python_heap_peak_mb": round(heap_peak / 1e6, 1),
         "time_ms": ms(seconds),
     }

@@ -12,11 +12,13 @@ next run reuses it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import time
 from collections.abc import Callable
 
+import pgtrigger
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -93,6 +95,20 @@ def shift_copy(table: str, *, days: int, where: str, params=(), overrides: dict 
         return cur.rowcount
 
 
+@contextlib.contextmanager
+def _no_insert_events(label: str):
+    """Generated history gets no audit rows (like the apps' own large seeders): the audit
+    trigger's insert events would triple the seeding time and no page measured reads them."""
+    uri = f"{label}:insert_insert"
+    try:
+        pgtrigger.registered(uri)
+    except Exception:  # noqa: BLE001 - a model without that trigger: nothing to ignore
+        yield
+        return
+    with pgtrigger.ignore(uri):
+        yield
+
+
 def extend_history(*, years: int, today: dt.date, log: Callable[[str], None]) -> dict[str, int]:
     """Bring the big tables of every installed app to ``years`` of history (see the module)."""
     added: dict[str, int] = {}
@@ -127,7 +143,7 @@ def extend_history(*, years: int, today: dt.date, log: Callable[[str], None]) ->
         total = 0
         t0 = time.perf_counter()
         for k in range(1, n + 1):
-            with transaction.atomic():
+            with transaction.atomic(), _no_insert_events(label):
                 total += shift_copy(table, days=step * k, where=where, params=[param], overrides=overrides)
         added[label] = total
         log(f"  {label}: {total} rows added ({time.perf_counter() - t0:.0f} s)")
