@@ -66,3 +66,17 @@ def test_home_in_both_languages(org, login, lang, word):
     client = login(org.staff)
     client.cookies["django_language"] = lang
     assert word in client.get("/").content.decode()
+
+
+def test_healthz_reports_a_missing_worker_with_503(db, settings):
+    from township.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        response = Client().get("/healthz")
+    finally:
+        app.conf.task_always_eager = True
+    # No worker consumes from this test run's broker (the worker tests start their own).
+    assert response.json()["worker"] != "ok" or response.status_code == 200
+    if response.json()["worker"] != "ok":
+        assert response.status_code == 503
