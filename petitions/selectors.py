@@ -231,23 +231,24 @@ def statistics(*, township_ids, start: dt.date, end: dt.date, today: dt.date | N
 
 
 def petition_summary(*, township_id: int, start: dt.date, end: dt.date) -> dict:
-    """The answer to the hook question "petition_summary" (see petitions/hooks.py)."""
-    stats = statistics(township_ids=[township_id], start=start, end=end)
+    """The answer to the hook question "petition_summary" (see petitions/hooks.py): only the three
+    aggregates it returns (total, by leader, by department), not every breakdown of the page."""
     keys = ("received", "accepted", "on_time", "overdue", "satisfied")
+    metrics = {k: v for k, v in _metrics(timezone.localdate()).items() if k in keys}
+    base = _cases_between([township_id], start, end)
 
-    def pick(row):
-        return {k: row[k] for k in keys}
+    def grouped(key):
+        return {
+            r[key]: {k: r[k] for k in keys}
+            for r in base.values(key).annotate(**metrics).order_by(key)
+            if r[key]
+        }
 
+    total = base.aggregate(**metrics)
     return {
-        **pick(stats["total"]),
-        "by_leader": {
-            r["responsible_leader_id"]: pick(r) for r in stats["by_leader"] if r["responsible_leader_id"]
-        },
-        "by_department": {
-            r["handling_department_id"]: pick(r)
-            for r in stats["by_department"]
-            if r["handling_department_id"]
-        },
+        **{k: total[k] or 0 for k in keys},
+        "by_leader": grouped("responsible_leader_id"),
+        "by_department": grouped("handling_department_id"),
     }
 
 

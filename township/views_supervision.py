@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -114,7 +114,15 @@ def dashboard(request):
         },
         "options": {"indexAxis": "y"},
     }
-    widgets = _app_widgets(user, start, end) if user.township_id else {}
+    widgets = {}
+    if user.township_id:
+        # The apps' figures change slowly; a minute's cache keeps the page fast for a room of
+        # inspectors opening it together (a cache that is down just recomputes).
+        key = f"dashboard-widgets:{user.township_id}:{start}:{end}:{translation.get_language()}"
+        widgets = cache.get(key)
+        if widgets is None:
+            widgets = _app_widgets(user, start, end)
+            cache.set(key, widgets, 60)
     latest = (
         AppraisalReport.objects.filter(township_id__in=townships)
         .order_by("-year", "-number", "-version")
