@@ -27,7 +27,6 @@ _LOGGED_AT: dict[str, float] = {}
 
 
 class ResilientRedisCache(RedisCache):
-
     def ping(self) -> bool:
         """Raise when Redis does not answer (health checks)."""
         return self._cache.get_client(write=True).ping()
