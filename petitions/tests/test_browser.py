@@ -45,12 +45,18 @@ def test_r_pet_8_clerk_registers_accepts_assigns_outsider_sees_no_identity_leade
     assert case.number in page.content()
     # accept
     page.click("#open-accept")
+    # wait until Bootstrap's collapse has finished opening: a click during
+    # the height transition can land beside the moving button
+    page.wait_for_selector("#form-accept.show:not(.collapsing)")
     page.wait_for_selector("#submit-accept", state="visible")
     with page.expect_navigation():
         page.click("#submit-accept")
     assert "已受理" in page.inner_text("[data-testid=case-status]")
     # assign the responsible leader
     page.click("#open-assign")
+    # wait until Bootstrap's collapse has finished opening: a click during
+    # the height transition can land beside the moving button
+    page.wait_for_selector("#form-assign.show:not(.collapsing)")
     page.wait_for_selector("#submit-assign", state="visible")
     page.select_option("#id_assign-leader", str(org.leader.pk))
     page.select_option("#id_assign-department", str(org.department.pk))
