@@ -37,6 +37,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Refresh the .po files from the code (needs GNU gettext), then fail on any untranslated string.
 messages: install
