@@ -228,13 +228,17 @@ class ExpenseForm(BootstrapMixin, forms.Form):
         self.fields["allowance_type"].queryset = AllowanceType.objects.filter(
             township_id=township_id, active=True
         )
-        self.fields["reception"].queryset = ReceptionRecord.objects.filter(township_id=township_id).order_by(
-            "-start_date"
-        )[:200]
+        # The latest 200 of each as choices.  Not a sliced queryset: a ModelChoiceField looks the
+        # chosen value up with .get(), which a slice refuses, so every choice came back invalid.
+        receptions = ReceptionRecord.objects.filter(township_id=township_id).order_by("-start_date")
+        self.fields["reception"].queryset = ReceptionRecord.objects.filter(
+            pk__in=receptions.values("pk")[:200]
+        ).order_by("-start_date")
+        uses = VehicleUse.objects.filter(township_id=township_id).order_by("-departs_at")
         self.fields["vehicle_use"].queryset = (
-            VehicleUse.objects.filter(township_id=township_id)
+            VehicleUse.objects.filter(pk__in=uses.values("pk")[:200])
             .select_related("vehicle")
-            .order_by("-departs_at")[:200]
+            .order_by("-departs_at")
         )
 
     def clean_invoice(self):

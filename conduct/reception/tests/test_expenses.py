@@ -231,3 +231,27 @@ def test_expense_pages_and_export(org, login):
     export = client.get("/reception/expenses/?export=xlsx&category=office")
     assert export["Content-Disposition"].endswith('expenses.xlsx"')
     assert login(org.staff).get(f"/reception/expenses/{expense.pk}/").status_code == 404
+
+
+def test_an_expense_is_linked_to_a_reception_on_the_form(org, login):
+    """The form's reception and vehicle-use choices are limited to the latest 200; choosing one is
+    valid (a sliced queryset made every choice "not a valid option")."""
+    from .factories import record_reception
+
+    budget(org, category="reception", amount="10000.00")
+    reception = record_reception(org)
+    client = login(org.finance)
+    page = client.get(f"/reception/expenses/new/?reception={reception.pk}")
+    assert page.context["form"]["reception"].value() == str(reception.pk)
+    data = {
+        "spent_on": timezone.localdate().isoformat(),
+        "category": "reception",
+        "payee": "机关食堂",
+        "amount": "120.00",
+        "payment_method": "official_card",
+        "invoice": scan("invoice.pdf"),
+        "reception": str(reception.pk),
+    }
+    response = client.post("/reception/expenses/new/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Expense.objects.get().reception_id == reception.pk
