@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SERVICES := eval "$$($(BIN)/python -W ignore -m township.devservers env)"
 PORT ?= 8000
-export PORT
+# 127.0.0.1 by default; HOST=0.0.0.0 make run opens the demo to the network.
+HOST ?= 127.0.0.1
+export PORT HOST
 
 .PHONY: install run test lint check-translations messages services stop bench clean
 

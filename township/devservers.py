@@ -89,7 +89,41 @@ def env() -> dict[str, str]:
     return out
 
 
+def stop_app_processes() -> list[str]:
+    """Stop what `make run` started from this checkout (honcho, the web server, the Celery worker
+    and beat): every process whose working directory is this checkout and whose command is one of
+    them.  Children go first, honcho last, so nothing is restarted behind our back."""
+    import psutil
+
+    markers = ("honcho", "manage.py runserver", "celery -A township", "gunicorn")
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "cwd"]):
+        try:
+            if proc.pid == os.getpid() or proc.info["cwd"] != str(ROOT):
+                continue
+            cmd = " ".join(proc.info["cmdline"] or [])
+        except (psutil.Error, OSError):
+            continue
+        if any(m in cmd for m in markers):
+            found.append(proc)
+    found.sort(key=lambda p: "honcho" in " ".join(p.info["cmdline"] or []))
+    for proc in found:
+        try:
+            proc.terminate()
+        except psutil.Error:
+            pass
+    _gone, alive = psutil.wait_procs(found, timeout=10)
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+    return [" ".join(p.info["cmdline"] or [])[:80] for p in found]
+
+
 def stop() -> None:
+    for line in stop_app_processes():
+        print(f"stopped: {line}")
     pid_file = DATA / "redis.pid"
     if pid_file.exists():
         subprocess.run(["kill", pid_file.read_text().strip()], check=False)
