@@ -276,6 +276,7 @@ def appraisal_compute(
     period: str = Period.QUARTER,
     progress: Callable[[int, int], None] | None = None,
     before_write: Callable[[], None] | None = None,
+    after_write: Callable[[AppraisalReport], None] | None = None,
 ) -> AppraisalReport:
     township = Township.objects.get(pk=township_id)
     start, end = period_bounds(period, year, number)
@@ -338,6 +339,8 @@ def appraisal_compute(
             )
             for d, avg in dept_avg.items()
         )
+        if after_write:  # every row written, not yet committed (the worker-kill test waits here)
+            after_write(report)
     progress(4, 4)
     return report
 

@@ -96,6 +96,7 @@ def _progress_key(township_id, period, year, number):
 def compute_appraisal(self, township_id: int, year: int, number: int, period: str = "quarter") -> int:
     """R-SUP-3: compute one period's appraisal for a township.  Idempotent: the draft is
     replaced whole; a worker killed halfway leaves nothing and the message is redelivered."""
+    import os
     import time
 
     from django.core.cache import cache
@@ -107,7 +108,19 @@ def compute_appraisal(self, township_id: int, year: int, number: int, period: st
     def progress(done, total):
         cache.set(key, {"done": done, "total": total, "task": self.request.id}, 3600)
 
-    pause = settings.APPRAISAL_PAUSE_BEFORE_WRITE  # only the fault tests set it
+    pause = settings.APPRAISAL_PAUSE_IN_TRANSACTION  # only the worker-kill test sets it
+
+    def wait_to_be_killed(report):
+        # Worker-kill test: tell it where the run is (this pool process, its database session and
+        # the rows written, not yet committed), then wait inside the transaction to be killed.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (backend_pid,) = cursor.fetchone()
+        where = {"pid": os.getpid(), "backend_pid": backend_pid, "scores": report.scores.count()}
+        cache.set(f"{key}:in-transaction", where, 600)
+        time.sleep(pause)
 
     report = appraisal_compute(
         township_id=township_id,
@@ -115,7 +128,7 @@ def compute_appraisal(self, township_id: int, year: int, number: int, period: st
         number=number,
         period=period,
         progress=progress,
-        before_write=(lambda: time.sleep(pause)) if pause else None,
+        after_write=wait_to_be_killed if pause else None,
     )
     return report.pk
 
