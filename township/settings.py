@@ -167,6 +167,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["township.formats"]  # zh-Hans groups amounts by thousands
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

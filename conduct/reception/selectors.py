@@ -293,7 +293,10 @@ def disclosure_figures(*, township_id: int, year: int, quarter: int) -> dict:
     three_total = {
         k: _money(sum((Decimal(c[k]) for c in three.values()), ZERO)) for k in ("budget", "quarter", "ytd")
     }
-    total = {k: _money(sum((Decimal(c[k]) for c in categories), ZERO)) for k in ("budget", "quarter", "ytd")}
+    total = {
+        k: _money(sum((Decimal(c[k]) for c in categories), ZERO))
+        for k in ("budget", "quarter", "ytd", "remaining")
+    }
     receptions = [
         {
             "date": r.start_date.isoformat(),

@@ -1,4 +1,7 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -15,3 +18,26 @@ def query_replace(context, **kwargs):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+MINUS = "\u2212"  # a real minus sign, not a hyphen
+
+
+@register.filter
+def money(value, symbol=""):
+    """An amount of yuan as people read it: grouped by thousands in the reader's language, two
+    decimals, a real minus sign, never "-0.00".  ``{{ x|money }}`` -> 60,000.00;
+    ``{{ x|yuan }}`` -> ¥60,000.00 / −¥2,466.47."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return value
+    text = number_format(abs(amount), 2, force_grouping=True)
+    return f"{MINUS if amount < 0 else ''}{symbol}{text}"
+
+
+@register.filter
+def yuan(value):
+    return money(value, "\u00a5")

@@ -37,6 +37,8 @@ def test_r_exp_4_quarter_end_task_prepares_the_draft_once(org):
     assert three["total"]["quarter"] == "1200.00"
     office = next(c for c in report.data["categories"] if c["category"] == "office")
     assert office["quarter"] == "300.00" and office["remaining"] == "4700.00"
+    # the 合计 row's remaining budget: 20,000 + 5,000 budgeted - 1,500 spent
+    assert report.data["total"]["remaining"] == "23500.00"
 
 
 def test_r_exp_4_beat_schedule_registered():
@@ -91,7 +93,7 @@ def test_r_exp_3_public_page_without_login_shows_only_published(org, client):
     assert f"/reception/public/{code}/{draft.pk}/" in response.content.decode()
     page = client.get(f"/reception/public/{code}/{draft.pk}/")
     assert page.status_code == 200
-    assert "1200.00" in page.content.decode()
+    assert "1,200.00" in page.content.decode()  # grouped by thousands (R-EXP-3 public page)
     pdf = client.get(f"/reception/public/{code}/{draft.pk}/?format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and b"WenQuanYiMicroHei" in pdf.content
     xlsx = client.get(f"/reception/public/{code}/{draft.pk}/?format=xlsx")
