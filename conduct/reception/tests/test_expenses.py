@@ -255,3 +255,13 @@ def test_an_expense_is_linked_to_a_reception_on_the_form(org, login):
     response = client.post("/reception/expenses/new/", data)
     assert response.status_code == 302, response.context["form"].errors
     assert Expense.objects.get().reception_id == reception.pk
+
+
+def test_a_form_with_an_error_says_to_choose_the_file_again(org, login):
+    client = login(org.finance)
+    assert 'data-testid="file-again"' not in client.get("/reception/expenses/new/").content.decode()
+    data = {"category": "office", "payee": "文具店", "amount": "-1", "payment_method": "official_card"}
+    response = client.post("/reception/expenses/new/", data)
+    assert response.status_code == 200
+    assert 'data-testid="file-again"' in response.content.decode()
+    assert not Expense.objects.exists()
