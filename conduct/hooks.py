@@ -9,11 +9,9 @@
     as 0.5); logs counts work-log days (R-LOG-1).  Computed from the stored daily statuses in
     four queries whatever the size.  Used by appraisal.
 
-``leave_days(*, township_id, start, end)``
-    -> ``{(person_id, date): Decimal("1") or Decimal("0.5")}`` for working days covered by
-    granted leave (approved or reported back, up to the day before the return) or by an
-    approved trip (the traveller and the companions, a whole day).  Fieldwork and meetings
-    can use it to know who is away.
+The shape (township.hooks.AttendanceFigures) and the cardinality (exactly one answer: the
+appraisal cannot rank without it) are declared in township.hooks.QUESTIONS.  (A ``leave_days``
+answer was retired: no app ever asked it, which township.checks now refuses.)
 
 This app asks ``fieldwork_days`` (see conduct.services.common.fieldwork_days).
 """
@@ -25,12 +23,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from township.hooks import answer
+from township.hooks import AttendanceFigures, answer
 
 PRESENT = ["present", "late", "early", "late_early"]
 
 
-def attendance_summary(*, township_id: int, start: dt.date, end: dt.date) -> dict[int, dict]:
+def attendance_summary(*, township_id: int, start: dt.date, end: dt.date) -> dict[int, AttendanceFigures]:
     from conduct.models import AttendanceDay, WorkLog
     from township.models import User
     from township.workcalendar import working_days
@@ -79,21 +77,5 @@ def attendance_summary(*, township_id: int, start: dt.date, end: dt.date) -> dic
     return out
 
 
-def leave_days(*, township_id: int, start: dt.date, end: dt.date) -> dict[tuple[int, dt.date], Decimal]:
-    from conduct.services.common import HALF, ONE, leave_cover, trip_cover
-    from township.workcalendar import working_days
-
-    work = set(working_days(start, end, township=township_id))
-    out: dict[tuple[int, dt.date], Decimal] = {}
-    for (pid, day), half in leave_cover(township_id=township_id, start=start, end=end).items():
-        if day in work:
-            out[(pid, day)] = ONE if half == "full" else HALF
-    for pid, day in trip_cover(township_id=township_id, start=start, end=end):
-        if day in work:
-            out[(pid, day)] = ONE
-    return out
-
-
 def register() -> None:
     answer("attendance_summary", attendance_summary)
-    answer("leave_days", leave_days)

@@ -9,7 +9,7 @@ class TownshipConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from township import demo, home, policies, signals  # noqa: F401
+        from township import checks, demo, home, policies, signals  # noqa: F401
 
         post_migrate.connect(signals.sync_role_permissions, sender=self)
         from township.hooks import NavItem, nav
