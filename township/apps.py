@@ -9,9 +9,11 @@ class TownshipConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from township import checks, demo, home, policies, signals  # noqa: F401
+        from township import checks, demo, home, policies, security, signals  # noqa: F401
 
-        post_migrate.connect(signals.sync_role_permissions, sender=self)
+        # Every app's post_migrate, not only the core's: the sync waits for the last app's
+        # (by then every app has its permissions; see signals.sync_role_permissions).
+        post_migrate.connect(signals.sync_role_permissions, dispatch_uid="township.sync_role_permissions")
         from township.hooks import NavItem, nav
         from township.models import Role
 

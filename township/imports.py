@@ -4,7 +4,11 @@ none.  Built on django-import-export resources, whose save path each app points 
 
 from __future__ import annotations
 
+import csv
+import io
+import time
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,16 +36,98 @@ class ImportOutcome:
 
 
 def load_dataset(name: str, content: bytes) -> tablib.Dataset:
+    """The rows of an uploaded .xlsx or .csv file, within the import limits (settings
+    IMPORT_MAX_ROWS, IMPORT_MAX_SECONDS, IMPORT_MAX_UNPACKED_BYTES, IMPORT_MAX_COMPRESSION_RATIO).
+
+    A workbook is a zip file: its unpacked size is checked from the zip's directory before
+    anything is parsed (a 100 KB file can unpack to hundreds of megabytes), then rows are read
+    one by one and counted against the row limit and the time budget.  A file over a limit is
+    refused whole, before any row is kept."""
     fmt = "xlsx" if name.lower().endswith(".xlsx") else "csv"
     try:
         if fmt == "csv":
             text = content.decode("utf-8-sig")
-            return tablib.Dataset().load(text, format="csv")
-        return tablib.Dataset().load(content, format="xlsx")
+            return _limited_dataset(csv.reader(io.StringIO(text)), csv_rows=True)
+        _check_unpacked_size(content)
+        return _load_xlsx(content)
     except UnicodeDecodeError:
         raise ValidationError(_("The CSV file is not UTF-8 text; save it as UTF-8 and try again.")) from None
+    except ValidationError:
+        raise
     except Exception:
         raise ValidationError(_("The file could not be read as %(fmt)s.") % {"fmt": fmt}) from None
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except zipfile.BadZipFile:
+        raise ValidationError(_("The file could not be read as %(fmt)s.") % {"fmt": "xlsx"}) from None
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    # Small workbooks (templates, styles) compress very well; the ratio matters only for big ones.
+    too_dense = unpacked > 1024 * 1024 and unpacked / packed > settings.IMPORT_MAX_COMPRESSION_RATIO
+    if unpacked > limit or too_dense:
+        raise ValidationError(
+            _(
+                "The workbook unpacked would take %(size)d MB (the limit is %(limit)d MB, at most "
+                "%(ratio)d times its file size); split it into smaller files."
+            )
+            % {
+                "size": unpacked // (1024 * 1024),
+                "limit": limit // (1024 * 1024),
+                "ratio": settings.IMPORT_MAX_COMPRESSION_RATIO,
+            }
+        )
+
+
+def _load_xlsx(content: bytes) -> tablib.Dataset:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.active
+        # A sheet may claim any dimension (A1:XFD1048576); padding every row to it would be
+        # another bomb.  Read the cells the file really has.
+        sheet.reset_dimensions()
+        return _limited_dataset(sheet.iter_rows(values_only=True), csv_rows=False)
+    finally:
+        book.close()
+
+
+def _limited_dataset(rows, *, csv_rows: bool) -> tablib.Dataset:
+    """A Dataset from ``rows`` (first row the headers), as tablib builds it, counting rows and
+    time as it goes."""
+    max_rows = settings.IMPORT_MAX_ROWS
+    deadline = time.monotonic() + settings.IMPORT_MAX_SECONDS
+    dataset = tablib.Dataset()
+    width = 0
+    for i, row in enumerate(rows):
+        row = list(row)
+        if i == 0:
+            while row and row[-1] is None:
+                row.pop()
+            dataset.headers = row
+            width = len(row)
+            continue
+        if i > max_rows:
+            raise ValidationError(
+                _("The file has more than %(n)d rows; split it into smaller files.") % {"n": max_rows}
+            )
+        if time.monotonic() > deadline:
+            raise ValidationError(
+                _("Reading the file took longer than %(s)d seconds; split it into smaller files.")
+                % {"s": settings.IMPORT_MAX_SECONDS}
+            )
+        if csv_rows and not row:
+            continue  # tablib skips blank CSV lines
+        while len(row) > width and row[-1] is None:
+            row.pop()  # cells with a style and no value past the last column
+        if len(row) < width:
+            row += [""] * (width - len(row))
+        dataset.append(row)
+    return dataset
 
 
 def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool, **kwargs) -> ImportOutcome:

@@ -23,6 +23,24 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+class NoStoreForSignedInMiddleware:
+    """Pages and files served to a signed-in person carry `Cache-Control: private, no-store`:
+    no shared proxy keeps them and the browser does not leave them on a shared computer's disk
+    (ASVS 8.2.1).  Anonymous pages (login, public village pages) keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
 class RejectNulMiddleware:
     """400 for a NUL character anywhere in the query string or the form fields.  No input of the
     application may contain one (PostgreSQL cannot even store it), and a view passing it on to a

@@ -6,16 +6,83 @@
 - ``SecurityLogMiddleware``: every refused request of a signed-in person (403, and the 404 that
   scoping answers for records out of reach) is logged to "township.security" with who, what and
   the status; logins, logouts and failed logins are logged by township.signals.
+- ``TownshipAxesHandler``: django-axes' lockout by username and IP, plus lockout by IP alone
+  across usernames (password spraying).
+- ``check_secret_key``: `check --deploy` fails on a published secret key.
 """
 
 from __future__ import annotations
 
 import logging
 
+from axes.handlers.database import AxesDatabaseHandler
+from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.checks import Error, Tags, register
 from django.utils import timezone
 
 log = logging.getLogger("township.security")
+
+
+@register(Tags.security, deploy=True)
+def check_secret_key(app_configs=None, **kwargs):
+    """A secret key anyone can read (the default of settings.py, the example of .env.example)
+    lets anyone forge sessions and password-reset links."""
+    if settings.SECRET_KEY in getattr(settings, "PUBLIC_SECRET_KEYS", ()):
+        return [
+            Error(
+                "SECRET_KEY is a published default.",
+                hint="Set DJANGO_SECRET_KEY to 50 or more random characters.",
+                id="township.E001",
+            )
+        ]
+    return []
+
+
+class TownshipAxesHandler(AxesDatabaseHandler):
+    """axes' database handler (lockout by username and IP together, AXES_FAILURE_LIMIT), plus a
+    lockout by IP alone: AXES_IP_FAILURE_LIMIT failures from one IP, whatever the usernames,
+    within AXES_IP_FAILURE_WINDOW.  axes compares all its lockout parameters with one limit,
+    hence this second, higher one here; it counts axes' own failure log
+    (AXES_ENABLE_ACCESS_FAILURE_LOG), so the window slides: the IP opens again once its oldest
+    failures age out.  A successful login does not reset it (a sprayer who guesses one password
+    keeps the lock)."""
+
+    @staticmethod
+    def ip_failures(request) -> int:
+        from axes.models import AccessFailureLog
+
+        ip = getattr(request, "axes_ip_address", None)
+        if not ip:
+            return 0
+        since = timezone.now() - settings.AXES_IP_FAILURE_WINDOW
+        return AccessFailureLog.objects.filter(ip_address=ip, attempt_time__gte=since).count()
+
+    def is_locked(self, request, credentials=None) -> bool:
+        if super().is_locked(request, credentials):
+            return True
+        return (
+            settings.AXES_LOCK_OUT_AT_FAILURE and self.ip_failures(request) >= settings.AXES_IP_FAILURE_LIMIT
+        )
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        if request is None or getattr(request, "axes_locked_out", False):
+            return
+        failures = self.ip_failures(request)
+        if settings.AXES_LOCK_OUT_AT_FAILURE and failures >= settings.AXES_IP_FAILURE_LIMIT:
+            from axes.helpers import get_client_username
+            from axes.signals import user_locked_out
+
+            log.warning("ip locked out ip=%s failures=%d", request.axes_ip_address, failures)
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=get_client_username(request, credentials),
+                ip_address=request.axes_ip_address,
+            )
 
 
 def user_session_keys(user) -> list[str]:

@@ -13,10 +13,23 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 20)
+PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
+# Keys anyone can read (this file, .env.example): fine on a developer's machine, never in
+# production, where the site refuses to start with one; `check --deploy` fails on them too
+# (township.security.check_secret_key).
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 20
+PUBLIC_SECRET_KEYS = frozenset({DEFAULT_SECRET_KEY, "change-me-to-50-random-characters"})
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or DEFAULT_SECRET_KEY
+if PRODUCTION and SECRET_KEY in PUBLIC_SECRET_KEYS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DJANGO_PRODUCTION is set but DJANGO_SECRET_KEY is unset or a published example: set "
+        'DJANGO_SECRET_KEY to 50 or more random characters (e.g. python -c "import secrets; '
+        'print(secrets.token_urlsafe(50))").'
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-PRODUCTION = env.bool("DJANGO_PRODUCTION", default=False)
 
 INSTALLED_APPS = [
     "unfold",
@@ -57,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "township.middleware.IdleTimeoutMiddleware",
+    "township.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,10 +139,18 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout (django-axes): by username and IP together, with a finite cool-off.
+# Lockout (django-axes): by username and IP together, with a finite cool-off ...
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ... and by IP alone across usernames (password spraying): AXES_IP_FAILURE_LIMIT failures from
+# one IP within AXES_IP_FAILURE_WINDOW lock that IP until they age out of the window.  axes
+# compares every lockout parameter with one limit, so this second limit is township's handler
+# (township.security.TownshipAxesHandler), counting axes' failure log.
+AXES_HANDLER = "township.security.TownshipAxesHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=10)
+AXES_IP_FAILURE_WINDOW = timedelta(minutes=env.int("AXES_IP_FAILURE_WINDOW_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
@@ -239,8 +261,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# /healthz gives component detail (database, Redis, worker) only to a request carrying this
+# token in the X-Healthz-Token header (monitoring) or to a signed-in administrator; everyone else
+# gets a bare {"status": "ok"} / 503 {"status": "degraded"}.  Empty: no token is accepted.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
+
 # Approvals waiting longer than this are reminded by the beat task.
 APPROVAL_REMIND_AFTER_HOURS = env.int("APPROVAL_REMIND_AFTER_HOURS", default=24)
+
+# File imports (township/imports.py): a file over any of these is refused whole, before any row
+# is kept.  A workbook's unpacked size is checked before it is parsed (zip bombs).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+IMPORT_MAX_SECONDS = env.int("IMPORT_MAX_SECONDS", default=10)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

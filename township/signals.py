@@ -48,8 +48,18 @@ def _deactivated_ends_sessions(sender, instance, created, **kwargs):
 def sync_role_permissions(sender, **kwargs):
     """After every migrate: administrators hold every permission of the project's apps (the
     admin site); inspectors hold the view permissions (they read everything, write through their
-    own registers' pages).  New models are covered without another data migration."""
+    own registers' pages).  New models are covered without another data migration.
+
+    migrate sends post_migrate once per app, in INSTALLED_APPS order, and each app's permissions
+    are created in its own turn: on a fresh database the core's turn comes before the feature
+    apps have any.  So the sync runs in the turn of the last app with models (connected for
+    every sender), and is idempotent."""
+    from django.apps import apps as installed
     from django.contrib.auth.models import Group, Permission
+
+    with_models = [c for c in installed.get_app_configs() if c.models_module is not None]
+    if with_models and getattr(sender, "label", None) != with_models[-1].label:
+        return
 
     apps = ["township", "conduct", "reception", "meetings", "fieldwork", "petitions"]
     perms = Permission.objects.filter(content_type__app_label__in=apps)

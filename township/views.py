@@ -428,8 +428,12 @@ def notification_list(request):
 
 
 def healthz(request):
-    """Database, Redis and worker status as JSON; 503 when one is down."""
+    """200 when the database, Redis and a worker answer, else 503.  The public gets only
+    {"status": ...}; the components' detail (which may name an exception) goes to monitoring
+    with the X-Healthz-Token header (settings.HEALTHZ_TOKEN) and to signed-in administrators."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils.crypto import constant_time_compare
 
     from township.celery import app
 
@@ -459,4 +463,10 @@ def healthz(request):
     else:
         status["worker"] = "unknown: redis down"
     healthy = all(v == "ok" for v in status.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503)
+    token = settings.HEALTHZ_TOKEN
+    user = request.user
+    detail = (token and constant_time_compare(request.headers.get("X-Healthz-Token", ""), token)) or (
+        user.is_authenticated and (user.is_superuser or user.has_role(Role.ADMINISTRATOR))
+    )
+    body = {"status": "ok" if healthy else "degraded", **(status if detail else {})}
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -207,9 +207,13 @@ def test_an_action_whose_queue_is_down_does_the_work_now_or_logs_it(db, caplog):
 # --- a private PostgreSQL -----------------------------------------------------------------------
 
 
+HEALTHZ_TOKEN = "faults-monitor-token"  # /healthz gives its detail to monitoring only
+
+
 def _get(url, timeout=10):
+    request = urllib.request.Request(url, headers={"X-Healthz-Token": HEALTHZ_TOKEN})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=timeout) as r:  # noqa: S310 - loopback
             return r.status, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
@@ -236,6 +240,7 @@ def test_postgres_restart_the_app_recovers_without_a_restart(tmp_path):
             DATABASE_CONN_MAX_AGE="600",  # one connection kept across requests: the restart breaks it
             REDIS_URL="redis+socket:///nonexistent/redis.sock",
             DJANGO_SETTINGS_MODULE="township.settings",
+            HEALTHZ_TOKEN=HEALTHZ_TOKEN,
         )
         proc = subprocess.Popen(
             [

@@ -41,8 +41,9 @@ def test_pages_send_a_strict_csp(org, login):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
 
 
-def test_healthz_ok(db):
-    response = Client().get("/healthz")
+def test_healthz_ok(db, settings):
+    settings.HEALTHZ_TOKEN = "monitor-token-" + "x" * 20
+    response = Client().get("/healthz", headers={"X-Healthz-Token": settings.HEALTHZ_TOKEN})
     data = response.json()
     assert data["database"] == "ok" and data["redis"] == "ok"
 
@@ -56,7 +57,8 @@ def test_healthz_reports_redis_down_with_503(db, settings):
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }
     }
-    response = Client().get("/healthz")
+    settings.HEALTHZ_TOKEN = "monitor-token-" + "x" * 20
+    response = Client().get("/healthz", headers={"X-Healthz-Token": settings.HEALTHZ_TOKEN})
     assert response.status_code == 503
     assert response.json()["redis"].startswith("down")
 
@@ -71,9 +73,10 @@ def test_home_in_both_languages(org, login, lang, word):
 def test_healthz_reports_a_missing_worker_with_503(db, settings):
     from township.celery import app
 
+    settings.HEALTHZ_TOKEN = "monitor-token-" + "x" * 20
     app.conf.task_always_eager = False
     try:
-        response = Client().get("/healthz")
+        response = Client().get("/healthz", headers={"X-Healthz-Token": settings.HEALTHZ_TOKEN})
     finally:
         app.conf.task_always_eager = True
     # No worker consumes from this test run's broker (the worker tests start their own).
