@@ -192,13 +192,16 @@ def make_user(
         _GROUPS["hash"] = make_password(DEMO_PASSWORD)  # hash once: PBKDF2 is slow by design
     user.password = _GROUPS["hash"]
     user.save()
-    if Role.STAFF not in _GROUPS:
-        _GROUPS.update({g.name: g for g in Group.objects.all()})
+    for role in roles:
+        if role not in _GROUPS:  # the data migration made them; a flushed test database has none
+            _GROUPS[role] = Group.objects.get_or_create(name=role)[0]
     user.groups.set([_GROUPS[r] for r in roles])
     return user
 
 
 def build_township(county, name, code, rng, *, people, villages, departments, demo_logins):
+    for key in [k for k in _GROUPS if k != "hash"]:  # groups are looked up again in each transaction
+        del _GROUPS[key]
     t = Township.objects.create(
         county=county, name=name, code=code, office_latitude="32.353100", office_longitude="106.843900"
     )
@@ -263,7 +266,7 @@ def build_township(county, name, code, rng, *, people, villages, departments, de
         for i in range(n_leaders)
     ]
     inspector = leaders[3] if len(leaders) > 3 else leaders[-1]
-    inspector.groups.add(_GROUPS[Role.INSPECTOR])
+    inspector.groups.add(Group.objects.get_or_create(name=Role.INSPECTOR)[0])
     inspector.is_staff = True
     inspector.save(update_fields=["is_staff"])
     heads = []
@@ -284,9 +287,12 @@ def build_township(county, name, code, rng, *, people, villages, departments, de
         d.leader_in_charge = leaders[i % len(leaders)]
         d.save(update_fields=["head", "leader_in_charge"])
         heads.append(h)
+    # The README's logins form one approval chain in the first department: ganbu1, the office and
+    # finance clerks ask; kezhang1 (its head), fenguan1 (its leader in charge) and shuji/zhenzhang
+    # approve by length or amount (R-LV-1, R-MTG-1, R-EXP-1).
     special = [
         (login("dangzhengban"), depts[0], [Role.OFFICE_CLERK, Role.STAFF], "党政办文书"),
-        (login("caizheng"), depts[min(5, len(depts) - 1)], [Role.FINANCE_CLERK, Role.STAFF], "财政所会计"),
+        (login("caizheng"), depts[0], [Role.FINANCE_CLERK, Role.STAFF], "财政所会计"),
         (login("jiwei"), depts[0], [Role.INSPECTOR, Role.STAFF], "纪检专干"),
         (login("admin"), depts[0], [Role.ADMINISTRATOR, Role.STAFF], "信息管理员"),
     ]
@@ -297,7 +303,9 @@ def build_township(county, name, code, rng, *, people, villages, departments, de
     village_dept = depts[-1]
     while made < people:
         i += 1
-        if village_dept.name.startswith("村") and i % 4 == 0:
+        if i == 1:  # ganbu1: in the first department, under kezhang1 and fenguan1
+            cat, dept = Category.OTHER_CADRE, depts[0]
+        elif village_dept.name.startswith("村") and i % 4 == 0:
             cat, dept = Category.VILLAGE_CADRE, village_dept
         elif i % 3 == 0:
             cat, dept = Category.VILLAGE_RESIDENT, depts[i % (len(depts) - 1)]
