@@ -2,8 +2,33 @@
 
 Figures come from every app through the core's questions (township.hooks.ask), from findings and
 from violations, each in a few aggregate queries; nothing loops a query per person.  Indicators
-and weights are the administrators' (R-SUP-7, AppraisalIndicator per year); each indicator's
-computation is described in words in DESCRIPTIONS for the settings page.
+and weights are the administrators' (R-SUP-7, AppraisalIndicator per year, written only by
+``indicator_set``); each indicator's computation is described in words in DESCRIPTIONS for the
+settings page.
+
+Decisions on what is fair (tested one by one in township/tests/test_appraisal_world.py):
+
+* **Not applicable.**  An indicator whose denominator is 0 does not apply to the person (village
+  days, research reports or pairings when their target is 0; work logs when the person had no
+  day at work; attendance when there was no working day; petitions for someone who was not the
+  responsible leader of any case due in the period and has no petition finding).  It is shown as
+  ``"n/a"`` (value and score) and its weight is redistributed over the person's applicable
+  indicators in proportion to their weights, so every person is scored out of the same total:
+  effective weight = weight x (sum of all weights / sum of the applicable weights).  Deductions
+  per occurrence are not scaled: a late arrival costs everyone the same.
+* **Joined during the period.**  Attendance and work logs count from the day the person joined
+  the township (``User.joined_on``): the attendance question is asked again from that day for
+  the people who joined within the period (one more question per distinct joining date).
+  Village-day, report and pairing targets are already pro-rated by joining date (R-FLD-1).
+  Somebody who joined after the period's end is not appraised for it.
+* **Leave.**  Approved leave, trips and village days are not absences: the attendance rate is
+  (working days - days recorded absent) / working days.  Work logs are expected on days at work
+  only: logs / (working days - leave days).
+* **Floors.**  No indicator scores below 0, whatever its deductions.  Violations have no points
+  of their own: their deduction is subtracted from the total, which CAN go below 0 (so people
+  with many violations still rank in order of how many).
+* **Ranks** are competition ranks (1, 2, 2, 4), for people by total and for departments by the
+  average total of their people.
 
 A run writes its report in ONE transaction at the very end: a worker killed halfway leaves
 nothing, and running a period again replaces its draft atomically (never a duplicate).
@@ -40,41 +65,53 @@ TWO = Decimal("0.01")
 
 DESCRIPTIONS = {
     Indicator.ATTENDANCE_RATE: gettext_lazy(
-        "Days present (including approved leave, trips and village days) divided by working days, "
-        "times the weight."
+        "Working days not recorded absent (approved leave, trips and village days count as present) "
+        "divided by working days since the period's start or the day the person joined, times the weight."
     ),
     Indicator.LATE_EARLY: gettext_lazy(
-        "The weight, less the deduction for each late arrival or early departure found (R-ATT-2)."
+        "The weight, less the deduction for each late arrival or early departure found (R-ATT-2); never below 0."
     ),
     Indicator.LEAVE_REPORTED: gettext_lazy(
-        "The weight, less the deduction for each leave not reported back on time (R-LV-2)."
+        "The weight, less the deduction for each leave not reported back on time (R-LV-2); never below 0."
     ),
     Indicator.WORK_LOGS: gettext_lazy(
-        "Days with a work log divided by working days, times the weight (R-LOG-1)."
+        "Days with a work log divided by days at work (working days less leave days), at most 1, times the "
+        "weight (R-LOG-1); not applicable without a day at work."
     ),
     Indicator.GROUP_STUDY: gettext_lazy(
-        "The weight, less the deduction for each week the person's department missed group study (R-STUDY-1)."
+        "The weight, less the deduction for each week the person's department missed group study (R-STUDY-1); "
+        "never below 0."
     ),
     Indicator.VILLAGE_DAYS: gettext_lazy(
-        "Village days divided by the quota pro-rated to the period's end, at most 1, times the weight (R-FLD-1)."
+        "Village days divided by the quota pro-rated to the period's end, at most 1, times the weight (R-FLD-1); "
+        "not applicable when nothing is due yet."
     ),
     Indicator.RESEARCH_REPORTS: gettext_lazy(
-        "Research reports divided by the yearly target, at most 1, times the weight (R-FLD-3)."
+        "Research reports divided by the yearly target, at most 1, times the weight (R-FLD-3); not applicable "
+        "when the target is 0."
     ),
     Indicator.PAIRING: gettext_lazy(
-        "Poor households paired divided by the target, at most 1, times the weight (R-FLD-6)."
+        "Poor households paired divided by the target, at most 1, times the weight (R-FLD-6); not applicable "
+        "when the target is 0."
     ),
     Indicator.PETITIONS: gettext_lazy(
         "For responsible leaders: cases replied on time divided by cases due, times the weight, less "
-        "the deduction for each overdue deadline found (R-PET-2, R-PET-3, R-PET-7)."
+        "the deduction for each overdue deadline found (R-PET-2, R-PET-3, R-PET-7); never below 0; not "
+        "applicable to someone with no case due and no such finding."
     ),
     Indicator.MEETINGS: gettext_lazy(
-        "The weight, less the deduction for each meeting finding (R-MTG-*) the person is responsible for."
+        "The weight, less the deduction for each meeting finding (R-MTG-*) the person is responsible for; "
+        "never below 0."
     ),
     Indicator.VIOLATIONS: gettext_lazy(
-        "No points of its own: the deduction for each confirmed violation in the period is subtracted."
+        "No points of its own: the deduction for each violation recorded in the period (unless handled with "
+        "no action) is subtracted from the total, which can go below 0."
     ),
 }
+
+# Shown (value and score) for an indicator that does not apply to a person; its weight goes to
+# the person's other indicators in proportion to their weights.
+NOT_APPLICABLE = "n/a"
 
 DEFAULT_INDICATORS = [
     (Indicator.ATTENDANCE_RATE, "20", "0"),
@@ -133,18 +170,29 @@ def indicators_for(*, county_id: int, year: int) -> list[AppraisalIndicator]:
 
 
 def indicator_set(*, actor, county, year: int, code: str, weight, deduction, enabled: bool = True):
-    """R-SUP-7: only administrators define appraisal indicators."""
+    """R-SUP-7: only administrators define appraisal indicators.  Checks first, then one save in
+    one transaction: a refused or invalid indicator writes nothing."""
     if not actor.has_role(Role.ADMINISTRATOR):
         raise ValidationError(_("Only administrators define appraisal indicators (R-SUP-7)."))
     if code not in Indicator.values:
         raise ValidationError({"code": [_("Not an indicator the appraisal can compute.")]})
-    obj, _created = AppraisalIndicator.objects.update_or_create(
-        county=county,
-        year=year,
-        code=code,
-        defaults={"weight": weight, "deduction": deduction, "enabled": enabled, "changed_by": actor},
-    )
-    obj.full_clean()
+    errors = {}
+    for field, points in (("weight", weight), ("deduction", deduction)):
+        try:
+            if Decimal(str(points)) >= 0:
+                continue
+        except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+            pass
+        errors[field] = [_("Enter a number of points, 0 or more.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        obj = AppraisalIndicator.objects.select_for_update().filter(
+            county=county, year=year, code=code
+        ).first() or AppraisalIndicator(county=county, year=year, code=code)
+        obj.weight, obj.deduction, obj.enabled, obj.changed_by = weight, deduction, enabled, actor
+        obj.full_clean()
+        obj.save()
     return obj
 
 
@@ -156,18 +204,32 @@ def _merge(answers: list[dict]) -> dict:
     return merged
 
 
-def _ratio(num, den) -> Decimal:
+def _ratio(num, den) -> Decimal | None:
+    """num / den, at most 1; None (not applicable) when there is nothing to divide by."""
     num, den = Decimal(str(num or 0)), Decimal(str(den or 0))
     if den <= 0:
-        return Decimal(1)
+        return None
     return min(Decimal(1), num / den)
 
 
 def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Per person, the raw figures of the period (a handful of aggregate queries)."""
-    people = list(User.objects.filter(township=township, is_active=True).values_list("pk", "department_id"))
-    figures: dict[int, dict] = {pk: {"department_id": dept} for pk, dept in people}
+    people = list(
+        User.objects.filter(township=township, is_active=True)
+        .exclude(joined_on__gt=end)
+        .values_list("pk", "department_id", "joined_on")
+    )
+    figures: dict[int, dict] = {pk: {"department_id": dept} for pk, dept, _j in people}
     attendance = _merge(ask("attendance_summary", township_id=township.pk, start=start, end=end))
+    # Who joined during the period: attendance from their joining day (one question per date).
+    joined: dict[dt.date, list[int]] = defaultdict(list)
+    for pk, _dept, joined_on in people:
+        if joined_on and joined_on > start:
+            joined[joined_on].append(pk)
+    for joined_on, pks in joined.items():
+        since = _merge(ask("attendance_summary", township_id=township.pk, start=joined_on, end=end))
+        for pk in pks:
+            attendance[pk] = since.get(pk, {})
     fieldwork = _merge(ask("fieldwork_summary", township_id=township.pk, year=end.year, on=end))
     petitions: dict = {}
     for answer in ask("petition_summary", township_id=township.pk, start=start, end=end):
@@ -203,58 +265,83 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
     return figures
 
 
+RATIO_INDICATORS = {
+    Indicator.ATTENDANCE_RATE,
+    Indicator.WORK_LOGS,
+    Indicator.VILLAGE_DAYS,
+    Indicator.RESEARCH_REPORTS,
+    Indicator.PAIRING,
+    Indicator.PETITIONS,
+}
+
+
 def _count(findings: dict, prefixes) -> int:
     return sum(n for rule, n in findings.items() if any(rule.startswith(p) for p in prefixes))
 
 
+def _measure(code: str, row: dict) -> tuple[Decimal | None, int]:
+    """An indicator's figure for one person: (ratio or None when not applicable, occurrences to
+    deduct).  Deduction-only indicators have the ratio 1."""
+    att, fld, pet = row["attendance"], row["fieldwork"], row["petitions"]
+    if code == Indicator.ATTENDANCE_RATE:
+        working = att.get("working_days") or 0
+        return _ratio(working - (att.get("absent") or 0), working), 0
+    if code == Indicator.WORK_LOGS:
+        at_work = Decimal(att.get("working_days") or 0) - Decimal(str(att.get("leave_days") or 0))
+        return _ratio(att.get("logs"), at_work), 0
+    if code == Indicator.VILLAGE_DAYS:
+        return _ratio(fld.get("village_days"), fld.get("prorated_target")), 0
+    if code == Indicator.RESEARCH_REPORTS:
+        return _ratio(fld.get("reports"), fld.get("reports_target")), 0
+    if code == Indicator.PAIRING:
+        return _ratio(fld.get("pairings"), fld.get("pairings_target")), 0
+    if code == Indicator.VIOLATIONS:
+        return Decimal(1), row.get("violations", 0)
+    found = _count(row["findings"], FINDING_RULES[code])
+    if code == Indicator.GROUP_STUDY:
+        found += _count(row["department_findings"], FINDING_RULES[code])
+    if code == Indicator.PETITIONS:
+        # The responsible leader's cases: replied on time out of those due (R-PET-3, R-PET-7),
+        # less the deduction for each overdue deadline finding (R-PET-2, R-PET-3).
+        due = (pet.get("on_time") or 0) + (pet.get("overdue") or 0)
+        if not due and not found:
+            return None, 0
+        return _ratio(pet.get("on_time"), due) if due else Decimal(1), found
+    return Decimal(1), found
+
+
 def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decimal, dict]:
+    """The person's total and, per indicator code, {"value", "score", "weight"} as strings.
+
+    ``value`` is the ratio (2 decimals) for ratio indicators, the number of occurrences for
+    deduction indicators, ``"n/a"`` when the indicator does not apply; ``weight`` is the effective
+    weight after redistribution (see the module's docstring)."""
+    measured = {ind.code: _measure(ind.code, row) for ind in indicators}
+    weights = {ind.code: Decimal(ind.weight) for ind in indicators}
+    applicable = sum(w for code, w in weights.items() if measured[code][0] is not None)
+    factor = sum(weights.values()) / applicable if applicable else Decimal(0)
     total = Decimal(0)
     details = {}
-    att, fld = row["attendance"], row["fieldwork"]
     for ind in indicators:
-        w, d = Decimal(ind.weight), Decimal(ind.deduction)
-        code = ind.code
-        if code == Indicator.ATTENDANCE_RATE:
-            working = att.get("working_days") or 0
-            absent = att.get("absent") or 0
-            value = _ratio(working - absent, working)
-            score = w * value
-        elif code == Indicator.WORK_LOGS:
-            value = _ratio(att.get("logs"), att.get("working_days"))
-            score = w * value
-        elif code == Indicator.VILLAGE_DAYS:
-            value = _ratio(fld.get("village_days"), fld.get("prorated_target"))
-            score = w * value
-        elif code == Indicator.RESEARCH_REPORTS:
-            value = _ratio(fld.get("reports"), fld.get("reports_target"))
-            score = w * value
-        elif code == Indicator.PAIRING:
-            value = _ratio(fld.get("pairings"), fld.get("pairings_target"))
-            score = w * value
-        elif code == Indicator.GROUP_STUDY:
-            value = _count(row["department_findings"], FINDING_RULES[code]) + _count(
-                row["findings"], FINDING_RULES[code]
-            )
-            score = max(Decimal(0), w - d * value)
-        elif code == Indicator.VIOLATIONS:
-            value = row.get("violations", 0)
-            score = -d * value
-        elif code == Indicator.PETITIONS:
-            # The responsible leader's cases: replied on time out of those due (R-PET-3, R-PET-7),
-            # less the deduction for each overdue deadline finding (R-PET-2, R-PET-3).
-            pet = row["petitions"]
-            value = _ratio(pet.get("on_time"), (pet.get("on_time") or 0) + (pet.get("overdue") or 0))
-            score = max(Decimal(0), w * value - d * _count(row["findings"], FINDING_RULES[code]))
+        code, d = ind.code, Decimal(ind.deduction)
+        ratio, found = measured[code]
+        if ratio is None:
+            details[code] = {"value": NOT_APPLICABLE, "score": NOT_APPLICABLE, "weight": "0.00"}
+            continue
+        w = weights[code] * factor
+        if code == Indicator.VIOLATIONS:
+            score = Decimal(0) - d * found  # never "-0.00"
         else:
-            value = _count(row["findings"], FINDING_RULES[code])
-            score = max(Decimal(0), w - d * value)
+            score = max(Decimal(0), w * ratio - d * found)
         score = score.quantize(TWO, ROUND_HALF_UP)
+        value = ratio.quantize(TWO, ROUND_HALF_UP) if code in RATIO_INDICATORS else found
         details[code] = {
-            "value": str(value if not isinstance(value, Decimal) else value.quantize(TWO)),
+            "value": str(value),
             "score": str(score),
+            "weight": str(w.quantize(TWO, ROUND_HALF_UP)),
         }
         total += score
-    return total.quantize(TWO, ROUND_HALF_UP), details
+    return total, details
 
 
 def _ranks(values: list[tuple[int, Decimal]]) -> dict[int, int]:

@@ -1,0 +1,613 @@
+"""The appraisal, indicator by indicator, on a small world built through the apps' services and
+factories, so that the real hook answers (attendance, fieldwork, petitions), findings and violations
+produce the figures.  Every expected figure, score, total and rank below is worked out by hand
+(the arithmetic is in the comments) and written as a literal; nothing is computed by the code
+under test.
+
+The world: township A with departments D1 (Ann, Bob) and D2 (Cai, Dan), township B (Zed, who must
+never appear), the second quarter of 2026, the clock frozen on Monday 6 July 2026.  Default
+indicators (weights 20/10/5/10/5/20/10/5/10/5/0, total 100).
+
+Q2 2026 has 61 working days (April 21, May 19, June 21: Qingming 4-6 April, Labour Day 1-5 May
+with Saturday 9 May worked, Dragon Boat 19 June); from Monday 18 May (Dan's joining day) 31.
+Village-day quotas pro-rated to 30 June (181 of 365 days, R-FLD-1): section leader 120 -> 59.5,
+other cadre 60 -> 29.8; Dan, who joined on 18 May, owes 60 x 44/365 = 7.2.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from township.appraisal import appraisal_compute, score_person
+from township.models import Category, Role
+from township.models.supervision import AppraisalIndicator, DepartmentScore
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2026, 7, 6, 10, 0, tzinfo=SHANGHAI)
+D = dt.date
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _punch_day(person, day, arrive="08:00", leave="19:00"):
+    from conduct.tests.factories import punch
+
+    punch(person, day, arrive)
+    punch(person, day, leave)
+
+
+def _logs(person, days):
+    from conduct.models import WorkLog
+
+    WorkLog.objects.bulk_create(
+        WorkLog(township_id=person.township_id, person=person, date=d, content="工作") for d in days
+    )
+
+
+def _visits(person, village, days, part="full"):
+    from fieldwork.tests.factories import VisitFactory
+
+    for d in days:
+        VisitFactory(person=person, village=village, date=d, part=part)
+
+
+def _q2_working_days(township):
+    from township.workcalendar import working_days
+
+    return list(working_days(D(2026, 4, 1), D(2026, 6, 30), township=township.pk))
+
+
+def build_world():
+    """Township A (the one appraised) and township B (never seen), with records in every table the
+    appraisal reads."""
+    from conduct.services.attendance import attendance_compute_day
+    from conduct.tests.factories import granted_leave
+    from fieldwork.tests.factories import PairingFactory, ReportFactory
+    from petitions import services as pet
+    from petitions.tests.factories import register
+    from township import supervision
+    from township.findings import finding_raise
+    from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory, VillageFactory
+
+    a = TownshipFactory()
+    b = TownshipFactory(county=a.county)
+    d1, d2 = DepartmentFactory(township=a, name="党政办"), DepartmentFactory(township=a, name="经发办")
+    ann = UserFactory(
+        township=a,
+        department=d1,
+        category=Category.SECTION_LEADER,
+        roles=[Role.LEADER_IN_CHARGE, Role.STAFF],
+        full_name="安",
+    )
+    bob = UserFactory(township=a, department=d1, roles=[Role.OFFICE_CLERK, Role.STAFF], full_name="鲍")
+    cai = UserFactory(township=a, department=d2, roles=[Role.STAFF], full_name="蔡")
+    dan = UserFactory(township=a, department=d2, roles=[Role.STAFF], full_name="丹", joined_on=D(2026, 5, 18))
+    db_ = DepartmentFactory(township=b)
+    zed = UserFactory(township=b, department=db_, roles=[Role.LEADER_IN_CHARGE, Role.STAFF], full_name="泽")
+    inspector = UserFactory(township=None, roles=[Role.INSPECTOR])  # county level: not appraised
+    village, village_b = VillageFactory(township=a), VillageFactory(township=b)
+
+    # --- attendance: statuses computed from real punches and leave on five working days --------
+    granted_leave(cai, D(2026, 4, 8), D(2026, 4, 9))
+    _punch_day(ann, D(2026, 4, 7))
+    _punch_day(bob, D(2026, 4, 7), arrive="09:30")  # late (R-ATT-2)
+    # Cai: no punch on 7 April -> absent; Dan: absent too, but before he joined (not counted)
+    for day in (D(2026, 4, 8), D(2026, 4, 9)):
+        _punch_day(ann, day)
+        _punch_day(bob, day)
+    # Ann: no punch on 19 May -> absent
+    _punch_day(bob, D(2026, 5, 19))
+    _punch_day(cai, D(2026, 5, 19), leave="16:00")  # left early (R-ATT-2)
+    _punch_day(dan, D(2026, 5, 19), arrive="09:30")  # late (R-ATT-2)
+    _punch_day(ann, D(2026, 5, 20))
+    _punch_day(bob, D(2026, 5, 20), arrive="09:30")  # late again (R-ATT-2)
+    # Cai and Dan: no punch on 20 May -> absent
+    _punch_day(zed, D(2026, 4, 7), arrive="10:00")
+    for day in (D(2026, 4, 7), D(2026, 4, 8), D(2026, 4, 9), D(2026, 5, 19), D(2026, 5, 20)):
+        attendance_compute_day(township_id=a.pk, day=day)
+    attendance_compute_day(township_id=b.pk, day=D(2026, 4, 7))
+
+    # --- work logs ----------------------------------------------------------------------------
+    q2 = _q2_working_days(a)
+    assert len(q2) == 61
+    _logs(ann, q2[:55])
+    _logs(bob, [*q2, D(2026, 3, 31)])  # the March log is outside the quarter
+    _logs(cai, q2[:40])
+    _logs(dan, [d for d in q2 if d >= D(2026, 5, 18)][:20])
+    _logs(zed, q2)
+
+    # --- village days (year to date), research reports, pairings ------------------------------
+    january = [D(2026, 1, 1) + dt.timedelta(days=i) for i in range(30)]
+    _visits(ann, village, [*january, D(2025, 12, 31), D(2026, 7, 1)])  # 2025 and July do not count
+    _visits(bob, village, january)
+    _visits(cai, village, [D(2026, 2, 1) + dt.timedelta(days=i) for i in range(14)])
+    _visits(cai, village, [D(2026, 2, 15)], part="am")  # half a day
+    _visits(dan, village, [D(2026, 5, 21), D(2026, 5, 22), D(2026, 5, 25), D(2026, 5, 26)])
+    _visits(zed, village_b, january)
+
+    def report(person, status, year=2026):
+        ReportFactory(
+            person=person,
+            year=year,
+            status=status,
+            submitted_at=None if status == "draft" else NOW,
+            reviewed_by=ann if status == "accepted" else None,
+        )
+
+    for status in ("submitted", "submitted", "accepted", "draft"):
+        report(ann, status)
+    report(bob, "accepted")
+    report(cai, "draft")
+    report(dan, "submitted")
+    report(dan, "submitted", year=2025)  # last year's
+    PairingFactory(cadre=ann, year=2026)
+    PairingFactory(cadre=bob, year=2026)
+    PairingFactory(cadre=cai, year=2026)
+    PairingFactory(cadre=cai, year=2026)
+
+    # --- petitions: Ann is the responsible leader of five cases --------------------------------
+    org = SimpleNamespace(clerk=bob)
+
+    def case(registered, reply_on=None):
+        c = register(org, on=registered)
+        pet.petition_case_accept(actor=bob, case_id=c.pk, on=registered)
+        pet.petition_case_assign(
+            actor=bob, case_id=c.pk, leader=ann, department=d1, handlers=[bob], on=registered
+        )
+        if reply_on:
+            pet.petition_case_reply(actor=ann, case_id=c.pk, text="已答复。", on=reply_on, resolved=True)
+
+    case(D(2026, 4, 1), reply_on=D(2026, 5, 20))  # due 31 May: on time
+    case(D(2026, 4, 2), reply_on=D(2026, 5, 25))  # due 1 June: on time
+    case(D(2026, 4, 3), reply_on=D(2026, 6, 10))  # due 2 June: late; R-PET-3 finding on 3 June
+    case(D(2026, 4, 10))  # due 9 June, still open on 6 July: overdue (no finding: clocks not run)
+    case(D(2026, 6, 20))  # due 19 August: not yet due
+    # registered in Q1 (not this quarter's case), due 19 May, replied late: R-PET-3 finding on 20 May
+    case(D(2026, 3, 20), reply_on=D(2026, 6, 30))
+
+    # --- findings and violations --------------------------------------------------------------
+    finding_raise(rule_id="R-LV-2", township=a, person=cai, detail="销假超期", on_date=D(2026, 4, 20))
+    for day in (D(2026, 6, 1), D(2026, 6, 8)):  # D2 missed two weeks of group study
+        finding_raise(rule_id="R-STUDY-1", township=a, department=d2, detail="未学习", on_date=day)
+    finding_raise(rule_id="R-STUDY-1", township=a, department=d1, detail="未学习", on_date=D(2026, 3, 30))
+    for i in range(6):  # six meeting findings: more than the indicator's 5 points
+        finding_raise(
+            rule_id="R-MTG-2",
+            township=a,
+            person=ann,
+            detail="超规模",
+            on_date=D(2026, 4, 13) + dt.timedelta(i),
+        )
+    dismissed = finding_raise(rule_id="R-ATT-2", township=a, person=ann, detail="迟到", on_date=D(2026, 6, 2))
+    supervision.finding_dismiss(actor=inspector, finding_id=dismissed.pk, reason="设备故障")
+    finding_raise(rule_id="R-MTG-2", township=b, person=zed, detail="超规模", on_date=D(2026, 4, 13))
+
+    def violation(person, day, handling=None):
+        v = supervision.violation_record(
+            actor=inspector,
+            township=person.township,
+            on_date=day,
+            type="late",
+            evidence="抽查",
+            person=person,
+        )
+        if handling:
+            supervision.violation_decide(actor=inspector, violation_id=v.pk, handling=handling)
+
+    violation(bob, D(2026, 5, 6))  # pending: counts
+    violation(cai, D(2026, 5, 6), handling="none")  # no action: does not count
+    violation(cai, D(2026, 6, 3), handling="criticism")  # counts
+    violation(dan, D(2026, 3, 2))  # before the quarter
+    violation(zed, D(2026, 5, 6))
+    return SimpleNamespace(
+        a=a, b=b, d1=d1, d2=d2, ann=ann, bob=bob, cai=cai, dan=dan, zed=zed, inspector=inspector
+    )
+
+
+# Per person, per indicator: (value, score).  Ann's indicators all apply (factor 1); Bob, Cai and
+# Dan are nobody's responsible leader, so petitions are "n/a" and the other weights (90 points)
+# are scaled by 100/90: 20 -> 22.2222, 10 -> 11.1111, 5 -> 5.5556.
+EXPECTED = {
+    "ann": {
+        "attendance_rate": ("0.98", "19.67"),  # absent 19 May: 20 * 60/61 = 19.672
+        "late_early": ("0", "10.00"),  # the one R-ATT-2 finding was dismissed
+        "leave_reported": ("0", "5.00"),
+        "work_logs": ("0.90", "9.02"),  # 10 * 55/61 = 9.016
+        "group_study": ("0", "5.00"),  # D1's missed study was in March
+        "village_days": ("0.50", "10.08"),  # 30 days of 59.5 due: 20 * 30/59.5 = 10.084
+        "research_reports": ("0.75", "7.50"),  # 3 counted (draft not) of 4: 10 * 3/4
+        "pairing": ("0.50", "2.50"),  # 1 of 2: 5 * 1/2
+        "petitions": (
+            "0.50",
+            "1.00",
+        ),  # 2 on time of 4 due; R-PET-3 findings 3 June and 20 May: 10 * 2/4 - 2 * 2
+        "meetings": ("6", "0.00"),  # 5 - 1 * 6 = -1, floored at 0
+        "violations": ("0", "0.00"),
+    },
+    "bob": {
+        "attendance_rate": ("1.00", "22.22"),  # never absent: 22.2222 * 61/61
+        "late_early": ("2", "9.11"),  # late 7 April and 20 May: 11.1111 - 1 * 2 = 9.111
+        "leave_reported": ("0", "5.56"),
+        "work_logs": ("1.00", "11.11"),  # 61/61 (the March log is outside)
+        "group_study": ("0", "5.56"),
+        "village_days": ("1.00", "22.22"),  # 30 of 29.8 due, capped at 1
+        "research_reports": ("1.00", "11.11"),  # 1 of 1
+        "pairing": ("1.00", "5.56"),  # 1 of 1
+        "petitions": ("n/a", "n/a"),
+        "meetings": ("0", "5.56"),
+        "violations": ("1", "-5.00"),  # one pending violation: -5 * 1
+    },
+    "cai": {
+        "attendance_rate": (
+            "0.97",
+            "21.49",
+        ),  # absent 7 April and 20 May (leave is not): 22.2222 * 59/61 = 21.494
+        "late_early": ("1", "10.11"),  # left early 19 May: 11.1111 - 1
+        "leave_reported": ("1", "4.56"),  # one R-LV-2 finding: 5.5556 - 1
+        "work_logs": ("0.68", "7.53"),  # 40 logs, 61 - 2 leave days at work: 11.1111 * 40/59 = 7.533
+        "group_study": ("2", "3.56"),  # D2 missed two weeks: 5.5556 - 1 * 2
+        "village_days": ("0.49", "10.81"),  # 14.5 of 29.8: 22.2222 * 14.5/29.8 = 10.813
+        "research_reports": ("0.00", "0.00"),  # only a draft
+        "pairing": ("1.00", "5.56"),  # 2 of 1, capped
+        "petitions": ("n/a", "n/a"),
+        "meetings": ("0", "5.56"),
+        "violations": ("1", "-5.00"),  # the one handled with "no action" does not count
+    },
+    "dan": {
+        "attendance_rate": ("0.97", "21.51"),  # since 18 May: absent 20 May: 22.2222 * 30/31 = 21.505
+        "late_early": ("1", "10.11"),  # late 19 May
+        "leave_reported": ("0", "5.56"),
+        "work_logs": ("0.65", "7.17"),  # 20 logs in 31 days: 11.1111 * 20/31 = 7.168
+        "group_study": ("2", "3.56"),  # D2's two weeks in June
+        "village_days": ("0.56", "12.35"),  # 4 of 7.2: 22.2222 * 4/7.2 = 12.346
+        "research_reports": ("1.00", "11.11"),  # 1 of 1 (last year's does not count)
+        "pairing": ("0.00", "0.00"),
+        "petitions": ("n/a", "n/a"),
+        "meetings": ("0", "5.56"),
+        "violations": ("0", "0.00"),  # his violation was in March
+    },
+}
+# Totals: the sum of the scores.
+# ann 19.67 + 10 + 5 + 9.02 + 5 + 10.08 + 7.50 + 2.50 + 1.00 + 0 + 0 = 69.77
+# bob 22.22 + 9.11 + 5.56 + 11.11 + 5.56 + 22.22 + 11.11 + 5.56 + 5.56 - 5 = 93.01
+# cai 21.49 + 10.11 + 4.56 + 7.53 + 3.56 + 10.81 + 0 + 5.56 + 5.56 - 5 = 64.18
+# dan 21.51 + 10.11 + 5.56 + 7.17 + 3.56 + 12.35 + 11.11 + 0 + 5.56 + 0 = 76.93
+TOTALS = {"ann": "69.77", "bob": "93.01", "cai": "64.18", "dan": "76.93"}
+RANKS = {"bob": 1, "dan": 2, "ann": 3, "cai": 4}
+# D1 (ann, bob): (69.77 + 93.01) / 2 = 81.39; D2 (cai, dan): (64.18 + 76.93) / 2 = 70.555 -> 70.56
+DEPARTMENTS = {"d1": ("81.39", 1, 2), "d2": ("70.56", 2, 2)}
+
+
+@pytest.fixture
+def world(frozen):
+    return build_world()
+
+
+def test_r_sup_3_every_figure_score_total_and_rank_of_every_person(world):
+    report = appraisal_compute(township_id=world.a.pk, year=2026, number=2)
+    scores = {s.person_id: s for s in report.scores.all()}
+    people = {getattr(world, name).pk: name for name in EXPECTED}
+    assert set(scores) == set(people)  # Zed (township B) and the county inspector are not appraised
+    for pk, name in people.items():
+        s = scores[pk]
+        got = {code: (d["value"], d["score"]) for code, d in s.details.items()}
+        assert got == EXPECTED[name], name
+        assert (str(s.total), s.rank) == (TOTALS[name], RANKS[name]), name
+        assert s.department_id == (world.d1.pk if name in ("ann", "bob") else world.d2.pk)
+    depts = {d.department_id: (str(d.average), d.rank, d.people) for d in DepartmentScore.objects.all()}
+    assert depts == {world.d1.pk: DEPARTMENTS["d1"], world.d2.pk: DEPARTMENTS["d2"]}
+
+
+def test_r_sup_3_effective_weights_are_shown_and_not_applicable_has_none(world):
+    report = appraisal_compute(township_id=world.a.pk, year=2026, number=2)
+    ann = report.scores.get(person=world.ann).details
+    bob = report.scores.get(person=world.bob).details
+    assert ann["attendance_rate"]["weight"] == "20.00" and ann["petitions"]["weight"] == "10.00"
+    # 20 * 100/90 = 22.22; 5 * 100/90 = 5.56; petitions give their weight away
+    assert bob["attendance_rate"]["weight"] == "22.22" and bob["meetings"]["weight"] == "5.56"
+    assert bob["petitions"]["weight"] == "0.00"
+
+
+def test_r_sup_3_the_other_township_gets_its_own_report_without_township_a(world):
+    report = appraisal_compute(township_id=world.b.pk, year=2026, number=2)
+    (zed,) = report.scores.all()
+    assert zed.person_id == world.zed.pk and zed.rank == 1
+    # Zed: late 7 April (punch 10:00) and a violation, nothing of township A's
+    assert zed.details["late_early"]["value"] == "1" and zed.details["violations"]["score"] == "-5.00"
+
+
+def test_r_sup_3_report_page_shows_not_applicable(world, client):
+    report = appraisal_compute(township_id=world.a.pk, year=2026, number=2)
+    client.force_login(world.inspector)
+    page = client.get(f"/supervision/appraisal/{report.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert b"n/a" in page.content and b"93.01" in page.content
+
+
+# --- edge cases, on hand-made rows (score_person) and on small worlds ---------------------------
+
+
+def _indicators(**weights):
+    """Indicators as the administrators would set them: code -> (weight, deduction)."""
+    return [
+        AppraisalIndicator(code=c, weight=Decimal(w), deduction=Decimal(d)) for c, (w, d) in weights.items()
+    ]
+
+
+def _row(
+    attendance=None, fieldwork=None, petitions=None, findings=None, department_findings=None, violations=0
+):
+    return {
+        "attendance": attendance or {},
+        "fieldwork": fieldwork or {},
+        "petitions": petitions or {},
+        "findings": findings or {},
+        "department_findings": department_findings or {},
+        "violations": violations,
+    }
+
+
+FOUR = {
+    "attendance_rate": ("40", "0"),
+    "research_reports": ("30", "0"),
+    "petitions": ("20", "2"),
+    "meetings": ("10", "1"),
+}
+
+
+def test_zero_denominator_is_not_applicable_and_its_weight_is_redistributed():
+    row = _row(
+        attendance={"working_days": 60, "absent": 6},
+        fieldwork={"reports": 0, "reports_target": 0},  # target 0: not applicable
+        petitions={},  # not a responsible leader: not applicable
+    )
+    total, details = score_person(row, _indicators(**FOUR))
+    # applicable: attendance 40 + meetings 10 = 50 of 100 -> factor 2: weights 80 and 20
+    assert details == {
+        "attendance_rate": {"value": "0.90", "score": "72.00", "weight": "80.00"},  # 80 * 54/60
+        "research_reports": {"value": "n/a", "score": "n/a", "weight": "0.00"},
+        "petitions": {"value": "n/a", "score": "n/a", "weight": "0.00"},
+        "meetings": {"value": "0", "score": "20.00", "weight": "20.00"},
+    }
+    assert total == Decimal("92.00")  # 72 + 20
+
+
+def test_petitions_apply_with_a_finding_even_without_a_case_due():
+    row = _row(attendance={"working_days": 60}, fieldwork={"reports": 1, "reports_target": 2})
+    row["findings"] = {"R-PET-2": 3, "R-ATT-2": 4}  # three late decisions; late arrivals do not count here
+    total, details = score_person(row, _indicators(**FOUR))
+    # all apply (factor 1): attendance 40 * 1; reports 30 * 1/2 = 15; petitions 20 - 2*3 = 14; meetings 10
+    assert [details[c]["score"] for c in FOUR] == ["40.00", "15.00", "14.00", "10.00"]
+    assert details["petitions"]["value"] == "1.00"
+    assert total == Decimal("79.00")
+
+
+def test_no_applicable_indicator_scores_zero():
+    row = _row()
+    total, details = score_person(row, _indicators(attendance_rate=("40", "0"), research_reports=("60", "0")))
+    assert total == Decimal("0") and {d["score"] for d in details.values()} == {"n/a"}
+
+
+def test_deductions_floor_each_indicator_at_zero_and_violations_take_the_total_below_zero():
+    row = _row(
+        attendance={"working_days": 10, "absent": 10},
+        findings={"R-MTG-4": 7, "R-ATT-2": 20},
+        violations=3,
+    )
+    inds = _indicators(
+        attendance_rate=("50", "0"), late_early=("30", "2"), meetings=("20", "1"), violations=("0", "5")
+    )
+    total, details = score_person(row, inds)
+    # attendance 50 * 0/10 = 0; late 30 - 2*20 = -10 -> 0; meetings 20 - 7 = 13; violations -5 * 3 = -15
+    assert [details[c]["score"] for c in ("attendance_rate", "late_early", "meetings", "violations")] == [
+        "0.00",
+        "0.00",
+        "13.00",
+        "-15.00",
+    ]
+    assert details["late_early"]["value"] == "20" and details["violations"]["value"] == "3"
+    assert total == Decimal("-2.00")  # 0 + 0 + 13 - 15: the total is not floored
+
+
+def test_group_study_counts_the_department_and_the_person_and_only_its_rules():
+    row = _row(findings={"R-STUDY-1": 1, "R-LV-2": 2}, department_findings={"R-STUDY-1": 2, "R-MTG-1": 5})
+    inds = _indicators(group_study=("10", "1.5"), leave_reported=("10", "1"), meetings=("10", "1"))
+    total, details = score_person(row, inds)
+    # study 10 - 1.5 * (1 + 2) = 5.5; leave 10 - 2 = 8; meetings: only the person's own findings = 10
+    assert {c: (d["value"], d["score"]) for c, d in details.items()} == {
+        "group_study": ("3", "5.50"),
+        "leave_reported": ("2", "8.00"),
+        "meetings": ("0", "10.00"),
+    }
+    assert total == Decimal("23.50")
+
+
+def test_ratios_are_capped_at_one_and_rounded_half_up():
+    row = _row(
+        attendance={"working_days": 3, "logs": 5, "leave_days": Decimal("0.5")},
+        fieldwork={
+            "village_days": Decimal("12.5"),
+            "prorated_target": Decimal("8"),
+            "pairings": 1,
+            "pairings_target": 8,
+        },
+    )
+    inds = _indicators(work_logs=("10", "0"), village_days=("10", "0"), pairing=("10", "0"))
+    total, details = score_person(row, inds)
+    # logs 5 of 2.5 days at work -> 1; village 12.5/8 -> 1; pairing 1/8 = 0.125 -> value 0.13, 10 * 0.125 = 1.25
+    assert {c: (d["value"], d["score"]) for c, d in details.items()} == {
+        "work_logs": ("1.00", "10.00"),
+        "village_days": ("1.00", "10.00"),
+        "pairing": ("0.13", "1.25"),
+    }
+    assert total == Decimal("21.25")
+
+
+def test_ties_share_a_rank_and_the_next_rank_is_skipped(frozen):
+    from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory
+
+    t = TownshipFactory()
+    d = DepartmentFactory(township=t)
+    p = [UserFactory(township=t, department=d, roles=[Role.STAFF]) for _ in range(4)]
+    from township.findings import finding_raise
+
+    # late_early 10 - 1 per finding: p0 none (100), p1 and p2 one each (99, tie), p3 three (97)
+    for person, n in ((p[1], 1), (p[2], 1), (p[3], 3)):
+        for i in range(n):
+            finding_raise(
+                rule_id="R-ATT-2", township=t, person=person, detail="迟到", on_date=D(2026, 4, 7 + i)
+            )
+    report = appraisal_compute(township_id=t.pk, year=2026, number=2)
+    got = {s.person_id: (s.rank, str(s.total)) for s in report.scores.all()}
+    # no statuses, logs or targets: attendance 20 * 61/61 = 20 applies; work logs 10 * 0/61 = 0;
+    # village days, reports and pairings for other cadres apply (targets 29.8, 1, 1) with 0 done;
+    # petitions n/a -> factor 100/90: 22.22 + late + 5.56 + 0 + 5.56 + 0 + 0 + 0 + 5.56 = 38.90 + late
+    # late: 11.11 (p0), 10.11 (p1, p2), 8.11 (p3)
+    assert got == {
+        p[0].pk: (1, "50.01"),  # 38.90 + 11.11
+        p[1].pk: (2, "49.01"),  # 38.90 + 10.11
+        p[2].pk: (2, "49.01"),
+        p[3].pk: (4, "47.01"),  # 38.90 + 8.11
+    }
+
+
+def test_long_leave_counts_as_present_and_shrinks_the_days_logs_are_expected(frozen):
+    from conduct.services.attendance import attendance_compute_day
+    from conduct.tests.factories import granted_leave
+    from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory
+
+    t = TownshipFactory()
+    d = DepartmentFactory(township=t)
+    away = UserFactory(township=t, department=d, roles=[Role.STAFF])
+    AppraisalIndicator.objects.create(
+        county=t.county, year=2026, code="attendance_rate", weight=60, deduction=0
+    )
+    AppraisalIndicator.objects.create(county=t.county, year=2026, code="work_logs", weight=40, deduction=0)
+    # on leave from 1 April to 29 May: April 21 + May 19 = 40 working days; back on 1 June
+    granted_leave(away, D(2026, 4, 1), D(2026, 5, 29), kind="sick")
+    for day in (D(2026, 4, 1), D(2026, 4, 30), D(2026, 5, 29)):  # three of the leave days computed
+        attendance_compute_day(township_id=t.pk, day=day)
+    attendance_compute_day(township_id=t.pk, day=D(2026, 6, 1))  # no punch: absent
+    from conduct.models import WorkLog
+
+    WorkLog.objects.create(township=t, person=away, date=D(2026, 6, 2), content="返岗")
+    report = appraisal_compute(township_id=t.pk, year=2026, number=2)
+    s = report.scores.get()
+    # attendance: leave days are not absences: 60 * 60/61 = 59.016
+    # logs: 1 log over 61 - 3 recorded leave days = 58 days at work: 40 * 1/58 = 0.690
+    assert {c: (d["value"], d["score"]) for c, d in s.details.items()} == {
+        "attendance_rate": ("0.98", "59.02"),
+        "work_logs": ("0.02", "0.69"),
+    }
+    assert s.total == Decimal("59.71")
+
+
+def test_joined_mid_quarter_counts_working_days_from_joining_and_later_joiners_are_not_appraised(frozen):
+    from conduct.services.attendance import attendance_compute_day
+    from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory
+
+    t = TownshipFactory()
+    d = DepartmentFactory(township=t)
+    new = UserFactory(township=t, department=d, roles=[Role.STAFF], joined_on=D(2026, 6, 1))
+    old = UserFactory(township=t, department=d, roles=[Role.STAFF], joined_on=D(2020, 1, 1))
+    later = UserFactory(township=t, department=d, roles=[Role.STAFF], joined_on=D(2026, 7, 1))
+    AppraisalIndicator.objects.create(
+        county=t.county, year=2026, code="attendance_rate", weight=50, deduction=0
+    )
+    AppraisalIndicator.objects.create(county=t.county, year=2026, code="work_logs", weight=50, deduction=0)
+    for day in (D(2026, 5, 29), D(2026, 6, 1)):  # nobody punched: both absent both days
+        attendance_compute_day(township_id=t.pk, day=day)
+    from conduct.models import WorkLog
+
+    for person in (new, old):
+        WorkLog.objects.bulk_create(
+            WorkLog(township=t, person=person, date=D(2026, 6, 1) + dt.timedelta(i), content="x")
+            for i in range(7)
+        )
+    report = appraisal_compute(township_id=t.pk, year=2026, number=2)
+    got = {
+        s.person_id: {c: (x["value"], x["score"]) for c, x in s.details.items()} for s in report.scores.all()
+    }
+    # June has 21 working days: new is absent 1 June only (29 May was before joining): 50 * 20/21 = 47.62;
+    # 7 logs of 21: 50 * 7/21 = 16.67.  old: 61 days, absent 2: 50 * 59/61 = 48.36; 50 * 7/61 = 5.74
+    assert got == {
+        new.pk: {"attendance_rate": ("0.95", "47.62"), "work_logs": ("0.33", "16.67")},
+        old.pk: {"attendance_rate": ("0.97", "48.36"), "work_logs": ("0.11", "5.74")},
+    }
+    assert later.pk not in got
+
+
+# --- R-SUP-7: indicators are written only by indicator_set, checks first ------------------------
+
+
+def _set(actor, county, **kw):
+    from township.appraisal import indicator_set
+
+    args = {"year": 2026, "code": "late_early", "weight": Decimal("10"), "deduction": Decimal("1")} | kw
+    return indicator_set(actor=actor, county=county, **args)
+
+
+def test_r_sup_7_non_administrators_are_refused_and_nothing_is_saved(org):
+    from django.core.exceptions import ValidationError
+
+    county = org.township.county
+    for who in (org.inspector, org.principal, org.head, org.staff):
+        with pytest.raises(ValidationError, match="R-SUP-7"):
+            _set(who, county)
+    assert not AppraisalIndicator.objects.exists()
+    _set(org.admin, county)
+    with pytest.raises(ValidationError, match="R-SUP-7"):
+        _set(org.inspector, county, weight=Decimal("50"))
+    row = AppraisalIndicator.objects.get()
+    assert (row.weight, row.deduction, row.changed_by) == (Decimal("10"), Decimal("1"), org.admin)
+
+
+def test_r_sup_7_invalid_values_are_refused_before_anything_is_written(org):
+    from django.core.exceptions import ValidationError
+
+    county = org.township.county
+    with pytest.raises(ValidationError) as exc:
+        _set(org.admin, county, weight=Decimal("-1"))
+    assert exc.value.message_dict == {"weight": ["Enter a number of points, 0 or more."]}
+    with pytest.raises(ValidationError) as exc:
+        _set(org.admin, county, deduction="lots")
+    assert exc.value.message_dict == {"deduction": ["Enter a number of points, 0 or more."]}
+    with pytest.raises(ValidationError) as exc:
+        _set(org.admin, county, code="invented_ranking")
+    assert "code" in exc.value.message_dict
+    assert not AppraisalIndicator.objects.exists()
+    _set(org.admin, county, weight=Decimal("12.5"), deduction=Decimal("2"), enabled=False)
+    with pytest.raises(ValidationError) as exc:
+        _set(org.admin, county, weight=Decimal("1000"))  # five digits, two of them decimals: at most 999.99
+    assert "weight" in exc.value.message_dict
+    row = AppraisalIndicator.objects.get()
+    assert (row.weight, row.deduction, row.enabled) == (Decimal("12.50"), Decimal("2.00"), False)
+    _set(org.admin, county, weight=Decimal("15"), deduction=Decimal("0.5"))  # updates the same row
+    row = AppraisalIndicator.objects.get()
+    assert (row.weight, row.deduction, row.enabled) == (Decimal("15.00"), Decimal("0.50"), True)
+
+
+def test_r_sup_7_the_settings_page_writes_through_the_service(org, login):
+    data = {"code": "meetings", "weight": "7", "deduction": "1.5", "enabled": "on"}
+    assert login(org.inspector).post("/supervision/indicators/?year=2026", data).status_code == 403
+    assert not AppraisalIndicator.objects.exists()
+    r = login(org.admin).post("/supervision/indicators/?year=2026", data)
+    assert r.status_code == 302
+    row = AppraisalIndicator.objects.get()
+    assert (row.year, row.code, row.weight, row.deduction, row.changed_by) == (
+        2026,
+        "meetings",
+        Decimal("7.00"),
+        Decimal("1.50"),
+        org.admin,
+    )
