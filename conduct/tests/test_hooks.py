@@ -1,0 +1,166 @@
+"""conduct's answers to the core's questions, on data whose right figures are worked out by hand
+(conduct/hooks.py; shapes and cardinalities in township.hooks.QUESTIONS)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from conduct.hooks import attendance_summary
+from conduct.models import AttendanceDay, WorkLog
+from township.hooks import ANSWERS, QUESTIONS, AttendanceFigures, ask, conforms, mismatches
+from township.models import CalendarOverride
+
+# October 2025 (a Wednesday the 1st).  National Day and Mid-Autumn: 1-8 October off, with the
+# Saturday 11 October a make-up working day.  Weekdays of the month: 3 + 5 + 5 + 5 + 5 = 23; less
+# the six holiday weekdays (1, 2, 3, 6, 7, 8) = 17; plus Saturday 11 = 18 working days.
+OCT_1, OCT_31 = dt.date(2025, 10, 1), dt.date(2025, 10, 31)
+
+
+def d(day: int) -> dt.date:
+    return dt.date(2025, 10, day)
+
+
+def status(person, day, value, leave=Decimal(0), township_id=None):
+    return AttendanceDay.objects.create(
+        township_id=township_id or person.township_id,
+        person=person,
+        date=day,
+        status=value,
+        leave_days=leave,
+        computed_at=timezone.now(),
+    )
+
+
+def log(person, day, township_id=None):
+    return WorkLog.objects.create(
+        township_id=township_id or person.township_id, person=person, date=day, content="Village visit"
+    )
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(dt.datetime(2025, 11, 3, 10, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def october(org, other_org):
+    s = org.staff
+    status(s, dt.date(2025, 9, 30), "late")  # the day before: not counted
+    status(s, d(9), "present")
+    status(s, d(10), "late")
+    status(s, d(11), "early")  # the make-up Saturday
+    status(s, d(13), "late_early")  # late AND early: present once, late once, early once
+    status(s, d(14), "absent")
+    status(s, d(15), "leave", Decimal("1"))
+    status(s, d(16), "present", Decimal("0.5"))  # a half day of leave, the other half at work
+    status(s, d(17), "absent")
+    status(s, d(20), "field")  # in the villages: neither present nor absent
+    status(s, d(21), "trip")
+    status(s, d(31), "present")  # the last day of the range counts
+    status(s, dt.date(2025, 11, 3), "absent")  # the day after: not counted
+    log(s, dt.date(2025, 9, 30))
+    log(s, d(9))
+    log(s, d(10))
+    log(s, d(31))
+    log(s, dt.date(2025, 11, 1))
+    # The other township's people and rows are not this township's answer.
+    status(other_org.staff, d(14), "absent")
+    log(other_org.staff, d(14))
+    # Rows the staff member left in the other township (seconded there for a day): not ours.
+    status(s, d(22), "absent", township_id=other_org.township.pk)
+    log(s, d(22), township_id=other_org.township.pk)
+    return org
+
+
+def test_attendance_summary_figures_worked_out_by_hand(october):
+    org = october
+    answer = attendance_summary(township_id=org.township.pk, start=OCT_1, end=OCT_31)
+    assert answer[org.staff.pk] == {
+        "working_days": 18,
+        "present": 6,  # 9, 10, 11, 13, 16, 31
+        "late": 2,  # 10, 13
+        "early": 2,  # 11, 13
+        "absent": 2,  # 14, 17
+        "leave_days": Decimal("1.5"),  # 15 (whole), 16 (half)
+        "logs": 3,  # 9, 10, 31
+    }
+    # Someone without a single row: the month's working days and nothing else.
+    assert answer[org.colleague.pk] == {
+        "working_days": 18,
+        "present": 0,
+        "late": 0,
+        "early": 0,
+        "absent": 0,
+        "leave_days": Decimal(0),
+        "logs": 0,
+    }
+    assert set(answer) == {
+        org.head.pk,
+        org.leader.pk,
+        org.principal.pk,
+        org.principal2.pk,
+        org.staff.pk,
+        org.colleague.pk,
+        org.inspector.pk,
+        org.admin.pk,
+        org.clerk.pk,
+        org.finance.pk,
+    }
+    assert not mismatches(answer, QUESTIONS["attendance_summary"].answer_type)
+    assert all(conforms(figures, AttendanceFigures) for figures in answer.values())
+
+
+def test_attendance_summary_leaves_out_people_who_left(october):
+    org = october
+    org.colleague.is_active = False
+    org.colleague.save(update_fields=["is_active"])
+    answer = attendance_summary(township_id=org.township.pk, start=OCT_1, end=OCT_31)
+    assert org.colleague.pk not in answer and org.staff.pk in answer
+
+
+def test_attendance_summary_a_shorter_range_and_the_townships_own_calendar(october):
+    org = october
+    # The township keeps Friday 31 October as a rest day (an administrator's override): 17.
+    CalendarOverride.objects.create(
+        county=org.township.county, township=org.township, date=d(31), is_working_day=False
+    )
+    answer = attendance_summary(township_id=org.township.pk, start=OCT_1, end=OCT_31)
+    assert answer[org.staff.pk]["working_days"] == 17
+    # 9-16 October: working days 9, 10, 11, 13, 14, 15, 16 = 7.
+    week = attendance_summary(township_id=org.township.pk, start=d(9), end=d(16))[org.staff.pk]
+    assert week == {
+        "working_days": 7,
+        "present": 5,  # 9, 10, 11, 13, 16
+        "late": 2,
+        "early": 2,
+        "absent": 1,  # 14
+        "leave_days": Decimal("1.5"),
+        "logs": 2,  # 9, 10
+    }
+
+
+def test_attendance_summary_only_leave(org):
+    """A person on leave the whole range: leave days, no presence, no absence."""
+    for day in (9, 10):
+        status(org.staff, d(day), "leave", Decimal("1"))
+    figures = attendance_summary(township_id=org.township.pk, start=d(9), end=d(10))[org.staff.pk]
+    assert figures == {
+        "working_days": 2,
+        "present": 0,
+        "late": 0,
+        "early": 0,
+        "absent": 0,
+        "leave_days": Decimal("2"),
+        "logs": 0,
+    }
+
+
+def test_attendance_summary_is_the_one_registered_answer(october):
+    org = october
+    assert ANSWERS["attendance_summary"] == [attendance_summary]
+    (answer,) = ask("attendance_summary", township_id=org.township.pk, start=OCT_1, end=OCT_31)
+    assert answer[org.staff.pk]["absent"] == 2
