@@ -77,5 +77,26 @@ def attendance_summary(*, township_id: int, start: dt.date, end: dt.date) -> dic
     return out
 
 
+def day_statuses_recompute(*, township_id: int, dates: list[dt.date]) -> int:
+    """A past day turned working or rest (an administrator's calendar override): recompute the
+    township's statuses and findings of those dates that were already computed (a date never
+    computed is left to the nightly job, so no one is marked absent for days before the system
+    kept attendance).  Returns the number of days recomputed."""
+    from conduct.models import AttendanceDay
+    from conduct.services.attendance import attendance_compute_day
+
+    computed = sorted(
+        set(
+            AttendanceDay.objects.filter(township_id=township_id, date__in=list(dates))
+            .values_list("date", flat=True)
+            .distinct()
+        )
+    )
+    for day in computed:
+        attendance_compute_day(township_id=township_id, day=day)
+    return len(computed)
+
+
 def register() -> None:
     answer("attendance_summary", attendance_summary)
+    answer("day_statuses_recompute", day_statuses_recompute)

@@ -153,7 +153,10 @@ class PolicyValueAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(ScopedAdmin):
+class CalendarOverrideAdmin(ReadOnlyAdmin):
+    """Changed on the work-calendar page (calendar_override_set checks the role and recomputes the
+    statuses of a past day that changed); shown here."""
+
     list_display = ["date", "is_working_day", "township", "note"]
 
     def get_queryset(self, request):

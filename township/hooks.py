@@ -200,6 +200,9 @@ QUESTIONS: dict[str, Question] = {
     "spending_summary": Question(SpendingSummary, AT_MOST_ONE, ("township_id", "year"), ("quarter",)),
     # The public village pages list every answering app's reception days.
     "reception_days": Question(list[ReceptionDay], ANY, ("township_id",)),
+    # A past day turned working or rest (township.calendar_services): every app that keeps day
+    # statuses recomputes those it has already computed for these dates; answer: days recomputed.
+    "day_statuses_recompute": Question(int, ANY, ("township_id", "dates")),
 }
 
 

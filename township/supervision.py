@@ -19,6 +19,7 @@ from township.models.supervision import (
     SpotCheck,
     SurveyRating,
     SurveyRound,
+    SurveyRoundStatus,
     Violation,
     ViolationStatus,
     ViolationType,
@@ -169,6 +170,29 @@ def findings_triage_bulk(*, actor, finding_ids, action: str, reason: str = "") -
     return len(finding_ids)
 
 
+def _rating_save(*, round: SurveyRound, score, department, person, rater_group) -> SurveyRating:
+    if round.status != SurveyRoundStatus.OPEN:
+        raise ValidationError(
+            _("The round %(round)s is closed: reopen it (with a reason) to correct its ratings.")
+            % {"round": round}
+        )
+    for who in (department, person):
+        if who is not None and who.township_id != round.township_id:
+            raise ValidationError(_("This record does not exist."))
+    rating = SurveyRating(
+        round=round, department=department, person=person, rater_group=rater_group, score=score
+    )
+    rating.full_clean()
+    rating.save()
+    return rating
+
+
+def _rater_check(actor, township_id):
+    if not actor.has_role(*INSPECTORS):
+        raise ValidationError(_("Only discipline inspectors and administrators enter ratings."))
+    _own(actor, township_id)
+
+
 def survey_rating_add(
     *,
     actor,
@@ -178,20 +202,105 @@ def survey_rating_add(
     person: User | None = None,
     rater_group: str = "",
 ) -> SurveyRating:
+    """One rating in an existing round; a closed round takes none (R-SUP-5)."""
+    _rater_check(actor, round.township_id)
+    with transaction.atomic():
+        locked = SurveyRound.objects.select_for_update().get(pk=round.pk)
+        return _rating_save(
+            round=locked, score=score, department=department, person=person, rater_group=rater_group
+        )
+
+
+def survey_rating_enter(
+    *,
+    actor,
+    township,
+    year: int,
+    round_name: str,
+    kind: str,
+    score: Decimal,
+    department: Department | None = None,
+    person: User | None = None,
+    rater_group: str = "",
+) -> SurveyRating:
+    """The surveys page: the round is found by its name (opened on its first rating) and the rating
+    is saved in one transaction, so a refused rating leaves no empty round behind."""
+    _rater_check(actor, township.pk)
+    with transaction.atomic():
+        rnd = (
+            SurveyRound.objects.select_for_update()
+            .filter(township=township, year=year, kind=kind, name=round_name)
+            .first()
+        )
+        if rnd is None:
+            rnd = SurveyRound(township=township, year=year, kind=kind, name=round_name)
+            rnd.full_clean()
+            rnd.save()
+            if kind == "satisfaction":  # the year is open again: its findings no longer hold
+                for y in (year, year + 1):
+                    satisfaction_review(township_id=township.pk, year=y)
+        return _rating_save(
+            round=rnd, score=score, department=department, person=person, rater_group=rater_group
+        )
+
+
+def _round_transition(*, actor, round_id: int, verb: str) -> SurveyRound:
+    """Lock the round and check the actor and the state; the caller saves."""
     if not actor.has_role(*INSPECTORS):
-        raise ValidationError(_("Only discipline inspectors and administrators enter ratings."))
-    _own(actor, round.township_id)
-    rating = SurveyRating(
-        round=round, department=department, person=person, rater_group=rater_group, score=score
-    )
-    rating.full_clean()
-    rating.save()
-    return rating
+        raise ValidationError(
+            _("Only discipline inspectors and administrators close or reopen survey rounds.")
+        )
+    rnd = SurveyRound.objects.select_for_update().get(pk=round_id)
+    _own(actor, rnd.township_id)
+    allowed, _to = SurveyRound.TRANSITIONS[verb]
+    if rnd.status not in allowed:
+        if rnd.status == SurveyRoundStatus.CLOSED:
+            raise ValidationError(_("This survey round is already closed."))
+        raise ValidationError(_("This survey round is open."))
+    return rnd
+
+
+def survey_round_close(*, actor, round_id: int) -> SurveyRound:
+    """Close a round: no more ratings; once every satisfaction round of the year is closed and
+    every unit is rated, R-SUP-5 is checked for that year and the next (whose "year before" this
+    is), raising the findings due and withdrawing those that no longer hold."""
+    with transaction.atomic():
+        rnd = _round_transition(actor=actor, round_id=round_id, verb="close")
+        if not rnd.ratings.exists():
+            raise ValidationError(_("A round without ratings cannot be closed."))
+        rnd.status = SurveyRound.TRANSITIONS["close"][1]
+        rnd.closed_at, rnd.closed_by = timezone.now(), actor
+        rnd.full_clean()
+        rnd.save(update_fields=["status", "closed_at", "closed_by"])
+        if rnd.kind == "satisfaction":
+            for year in (rnd.year, rnd.year + 1):
+                satisfaction_review(township_id=rnd.township_id, year=year)
+    return rnd
+
+
+def survey_round_reopen(*, actor, round_id: int, reason: str) -> SurveyRound:
+    """Reopen a closed round to correct its ratings: an inspector gives the reason, and the R-SUP-5
+    findings that rested on its year (this year's and next year's) are withdrawn until it is closed
+    again."""
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the round is reopened.")]})
+    with transaction.atomic():
+        rnd = _round_transition(actor=actor, round_id=round_id, verb="reopen")
+        rnd.status = SurveyRound.TRANSITIONS["reopen"][1]
+        rnd.closed_at, rnd.closed_by = None, None
+        rnd.reopen_reason = reason.strip()[:500]
+        rnd.full_clean()
+        rnd.save(update_fields=["status", "closed_at", "closed_by", "reopen_reason"])
+        if rnd.kind == "satisfaction":
+            for year in (rnd.year, rnd.year + 1):
+                satisfaction_review(township_id=rnd.township_id, year=year)
+    return rnd
 
 
 def satisfaction_ranking(*, township_id: int, year: int) -> list[tuple[int, Decimal, int]]:
-    """(department id, average score, rank) of the year's satisfaction rounds, best first."""
-    rows = (
+    """(department id, average score, rank) of the year's satisfaction rounds, best first; units
+    with the same average share a rank (1, 2, 2, 4)."""
+    rows = list(
         SurveyRating.objects.filter(
             round__township_id=township_id,
             round__year=year,
@@ -200,32 +309,72 @@ def satisfaction_ranking(*, township_id: int, year: int) -> list[tuple[int, Deci
         )
         .values_list("department_id")
         .annotate(avg=Avg("score"))
-        .order_by("-avg")
+        .order_by("-avg", "department_id")
     )
-    return [(dept, avg, i) for i, (dept, avg) in enumerate(rows, start=1)]
+    out, rank = [], 0
+    for i, (dept, avg) in enumerate(rows, start=1):
+        if i == 1 or avg != rows[i - 2][1]:
+            rank = i
+        out.append((dept, avg, rank))
+    return out
 
 
-def satisfaction_check_last_two_years(*, township_id: int, year: int) -> Department | None:
-    """R-SUP-5: a unit ranked last two years running -> "admonishment talk due" for its head."""
-    this = satisfaction_ranking(township_id=township_id, year=year)
-    prev = satisfaction_ranking(township_id=township_id, year=year - 1)
-    if not this or not prev or this[-1][0] != prev[-1][0]:
-        return None
-    dept = Department.objects.select_related("head").get(pk=this[-1][0])
-    finding_raise(
-        rule_id="R-SUP-5",
-        township=township_id,
-        on_date=dt.date(year, 12, 31),
-        person=dept.head,
-        department=dept,
-        key=f"department:{dept.pk}:{year}",
-        detail=_(
-            "%(unit)s ranked last in the satisfaction survey in %(prev)s and %(year)s: an "
-            "admonishment talk with its head is due."
+def satisfaction_last_units(*, township_id: int, year: int) -> set[int] | None:
+    """The units ranked last in a year that counts for R-SUP-5, or None when it does not count yet:
+    the year has satisfaction rounds, all of them closed, and every unit of the township rated.
+    Units tied for last are all last."""
+    statuses = set(
+        SurveyRound.objects.filter(township_id=township_id, year=year, kind="satisfaction").values_list(
+            "status", flat=True
         )
-        % {"unit": dept.name, "prev": year - 1, "year": year},
     )
-    return dept
+    if not statuses or statuses != {SurveyRoundStatus.CLOSED}:
+        return None
+    ranking = satisfaction_ranking(township_id=township_id, year=year)
+    units = set(Department.objects.filter(township_id=township_id).values_list("pk", flat=True))
+    if not ranking or {d for d, _avg, _r in ranking} != units:
+        return None
+    lowest = ranking[-1][1]
+    return {d for d, avg, _r in ranking if avg == lowest}
+
+
+def satisfaction_review(*, township_id: int, year: int) -> list[Department]:
+    """R-SUP-5: a unit ranked last two closed years running -> "admonishment talk due" for its head.
+
+    Raises the findings due for ``year`` (reopening one this check had withdrawn) and withdraws the
+    open ones that no longer hold (a year reopened or its ranking corrected).  A finding an
+    inspector has confirmed or dismissed is left as the inspector decided.  Returns the units."""
+    this = satisfaction_last_units(township_id=township_id, year=year)
+    prev = satisfaction_last_units(township_id=township_id, year=year - 1) if this else None
+    due = sorted(this & prev) if this and prev else []
+    on_date = dt.date(year, 12, 31)
+    ours = Finding.objects.filter(township_id=township_id, rule_id="R-SUP-5", on_date=on_date)
+    ours.filter(status=FindingStatus.OPEN).exclude(department_id__in=due).update(
+        status=FindingStatus.DISMISSED,
+        resolved_by=None,
+        resolved_at=timezone.now(),
+        resolution=_("Withdrawn: the satisfaction ranking it rested on was reopened or corrected."),
+    )
+    depts = list(Department.objects.select_related("head").filter(pk__in=due).order_by("pk"))
+    for dept in depts:
+        finding_raise(
+            rule_id="R-SUP-5",
+            township=township_id,
+            on_date=on_date,
+            person=dept.head,
+            department=dept,
+            key=f"department:{dept.pk}:{year}",
+            detail=_(
+                "%(unit)s ranked last in the satisfaction survey in %(prev)s and %(year)s: an "
+                "admonishment talk with its head is due."
+            )
+            % {"unit": dept.name, "prev": year - 1, "year": year},
+        )
+    # Withdrawn by this check (no inspector named), now due again: open it again.
+    ours.filter(status=FindingStatus.DISMISSED, resolved_by__isnull=True, department_id__in=due).update(
+        status=FindingStatus.OPEN, resolved_at=None, resolution=""
+    )
+    return depts
 
 
 def democratic_appraisal(*, township_id: int, year: int) -> dict[int, Decimal]:

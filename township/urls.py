@@ -42,6 +42,8 @@ urlpatterns = [
     path("supervision/appraisal/<int:pk>/xlsx/", sv.appraisal_xlsx, name="appraisal_xlsx"),
     path("supervision/indicators/", sv.indicator_settings, name="indicator_settings"),
     path("supervision/surveys/", sv.survey_list, name="survey_list"),
+    path("supervision/surveys/<int:pk>/close/", sv.survey_round_close, name="survey_round_close"),
+    path("supervision/surveys/<int:pk>/reopen/", sv.survey_round_reopen, name="survey_round_reopen"),
     path("conduct/", include("conduct.urls")),
     path("reception/", include("conduct.reception.urls")),
     path("meetings/", include("meetings.urls")),

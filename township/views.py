@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from township import approvals as approval_services
+from township.calendar_services import calendar_override_remove, calendar_override_set
 from township.forms import (
     CalendarOverrideForm,
     DecisionForm,
@@ -24,6 +25,7 @@ from township.history import history_for
 from township.hooks import HOME_PANELS
 from township.models import CalendarOverride, Role
 from township.policy import definition, grouped_definitions, policies, policy_set
+from township.scoping import get_or_404
 from township.selectors import (
     department_list_for,
     finding_list_for,
@@ -332,19 +334,35 @@ def policy_settings(request):
 def work_calendar(request):
     user = request.user
     year = year_param(request.GET)
+    if request.method == "POST" and request.POST.get("remove"):
+        row = get_or_404(
+            CalendarOverride.objects.filter(county_id=user.county_id, township_id=user.township_id),
+            pk=request.POST["remove"],
+        )
+        try:
+            calendar_override_remove(actor=user, override_id=row.pk)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Calendar updated."))
+        return redirect(f"{request.path}?year={row.date.year}")
     form = CalendarOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        CalendarOverride.objects.update_or_create(
-            county=user.county,
-            township=user.township,
-            date=form.cleaned_data["date"],
-            defaults={
-                "is_working_day": form.cleaned_data["is_working_day"],
-                "note": form.cleaned_data["note"],
-            },
-        )
-        messages.success(request, _("Calendar updated."))
-        return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
+        try:
+            calendar_override_set(
+                actor=user,
+                county_id=user.county_id,
+                township=user.township,
+                date=form.cleaned_data["date"],
+                is_working_day=form.cleaned_data["is_working_day"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error_from(exc)
+        else:
+            messages.success(request, _("Calendar updated."))
+            return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     work = set(working_days(start, end, township=user.township))
     months = []

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -591,24 +592,24 @@ def indicator_settings(request):
 def survey_list(request):
     user = request.user
     year = year_param(request.GET)
-    rounds = SurveyRound.objects.filter(township_id__in=township_ids_for(user), year=year)
+    rounds = SurveyRound.objects.filter(township_id__in=township_ids_for(user), year=year).annotate(
+        n_ratings=Count("ratings")
+    )
     form = RatingForm(request.POST or None, user=user, year=year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        rnd, _created = SurveyRound.objects.get_or_create(
-            township=user.township, year=year, name=data["round_name"], kind=data["kind"]
-        )
         try:
-            supervision.survey_rating_add(
+            supervision.survey_rating_enter(
                 actor=user,
-                round=rnd,
+                township=user.township,
+                year=year,
+                round_name=data["round_name"],
+                kind=data["kind"],
                 score=data["score"],
                 department=data.get("department"),
                 person=data.get("person"),
                 rater_group=data["rater_group"],
             )
-            if data["kind"] == "satisfaction":
-                supervision.satisfaction_check_last_two_years(township_id=user.township_id, year=year)
         except ValidationError as exc:
             form.add_error_from(exc)
         else:
@@ -626,5 +627,36 @@ def survey_list(request):
             "form": form,
             "year": year,
             "ranking": [(names.get(d, d), avg, r) for d, avg, r in ranking],
+            "can_close": user.has_role(*supervision.INSPECTORS),
         },
     )
+
+
+@role_required(*supervision.INSPECTORS)
+@require_POST
+def survey_round_close(request, pk):
+    rnd = get_or_404(SurveyRound.objects.filter(township_id__in=township_ids_for(request.user)), pk=pk)
+    try:
+        supervision.survey_round_close(actor=request.user, round_id=rnd.pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Round closed: its ratings count for the year's ranking."))
+    return redirect(f"{reverse('survey_list')}?year={rnd.year}")
+
+
+@role_required(*supervision.INSPECTORS)
+@require_POST
+def survey_round_reopen(request, pk):
+    rnd = get_or_404(SurveyRound.objects.filter(township_id__in=township_ids_for(request.user)), pk=pk)
+    try:
+        supervision.survey_round_reopen(
+            actor=request.user, round_id=rnd.pk, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Round reopened: findings that rested on it are withdrawn."))
+    return redirect(f"{reverse('survey_list')}?year={rnd.year}")

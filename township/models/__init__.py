@@ -13,6 +13,7 @@ from .supervision import (
     SpotCheck,
     SurveyRating,
     SurveyRound,
+    SurveyRoundStatus,
     Violation,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "SpotCheck",
     "SurveyRating",
     "SurveyRound",
+    "SurveyRoundStatus",
     "Violation",
     "ApprovalRequest",
     "ApprovalStatus",

@@ -296,9 +296,23 @@ class DepartmentScore(models.Model):
         return f"{self.department_id}: {self.average}"
 
 
+class SurveyRoundStatus(models.TextChoices):
+    OPEN = "open", _("Open for ratings")
+    CLOSED = "closed", _("Closed")
+
+
 @pghistory.track()
 class SurveyRound(TownshipScoped):
-    """R-SUP-5: a social satisfaction survey round rating the township's units."""
+    """R-SUP-5: a social satisfaction survey round rating the township's units.
+
+    Ratings are entered while the round is open; closing it (``survey_round_close``) is what makes
+    its year's ranking count for R-SUP-5, so a half-entered year never ranks anyone last."""
+
+    # verb -> (from states, to state); the services check the roles and lock the row.
+    TRANSITIONS = {
+        "close": ({SurveyRoundStatus.OPEN}, SurveyRoundStatus.CLOSED),
+        "reopen": ({SurveyRoundStatus.CLOSED}, SurveyRoundStatus.OPEN),
+    }
 
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=100)
@@ -308,11 +322,32 @@ class SurveyRound(TownshipScoped):
         choices=[("satisfaction", _("Satisfaction survey")), ("democratic", _("Democratic appraisal"))],
         default="satisfaction",
     )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SurveyRoundStatus.choices, default=SurveyRoundStatus.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("survey round")
         verbose_name_plural = _("survey rounds")
         ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "year", "kind", "name"], name="survey_round_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "closed"]), name="survey_round_status_valid"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.year} {self.name}"

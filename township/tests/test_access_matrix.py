@@ -41,6 +41,8 @@ PARAMS = {
     "appraisal_report": lambda s: {"pk": s["appraisal"].pk},
     "appraisal_pdf": lambda s: {"pk": s["appraisal"].pk},
     "appraisal_xlsx": lambda s: {"pk": s["appraisal"].pk},
+    "survey_round_close": lambda s: {"pk": s["survey_round"].pk},
+    "survey_round_reopen": lambda s: {"pk": s["survey_round"].pk},
     "conduct:leave_detail": lambda s: {"pk": s["leave"].pk},
     "conduct:trip_detail": lambda s: {"pk": s["trip"].pk},
     "conduct:trip_scan": lambda s: {"pk": s["trip"].pk},
@@ -222,6 +224,8 @@ MATRIX: dict[str, str] = {
     "spot_check_list":                        "302 403 403 200 200 403 403 200 200 200",
     "supervision_dashboard":                  "302 403 403 403 200 403 403 200 200 200",
     "survey_list":                            "302 403 403 403 200 403 403 200 200 200",
+    "survey_round_close":                     "302 403 403 403 403 403 403 405 405 405",
+    "survey_round_reopen":                    "302 403 403 403 403 403 403 405 405 405",
     "violation_list":                         "302 403 403 200 200 403 403 200 200 200",
     "work_calendar":                          "302 403 403 403 403 403 403 403 200 403",
 }

@@ -77,6 +77,7 @@ def _side(org) -> Side:  # noqa: PLR0915 - one long recipe, read top to bottom
     from petitions.tests.factories import replied
     from township.appraisal import appraisal_compute
     from township.models import ApprovalRequest
+    from township.supervision import survey_rating_enter
     from township.tests.factories import VillageFactory
     from township.workcalendar import add_working_days
 
@@ -170,6 +171,15 @@ def _side(org) -> Side:  # noqa: PLR0915 - one long recipe, read top to bottom
     r["case"] = case
     r["attachment"] = petitions.petition_attachment_add(actor=org.clerk, case_id=case.pk, file=pdf_upload())
     r["appraisal"] = appraisal_compute(township_id=org.township.pk, year=today.year, number=1)
+    r["survey_round"] = survey_rating_enter(
+        actor=org.inspector,
+        township=org.township,
+        year=today.year,
+        round_name="群众满意度",
+        kind="satisfaction",
+        score=Decimal("90"),
+        department=org.department,
+    ).round
     r["person"] = someone
     return side
 
