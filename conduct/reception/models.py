@@ -55,7 +55,7 @@ class MealArrangement(models.TextChoices):
 class ReceptionStatus(models.TextChoices):
     AWAITING_PLAN = "awaiting_plan", _("Plan awaiting approval")
     PLAN_REJECTED = "plan_rejected", _("Plan not approved")
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", _("Recorded")  # 已登记: recorded, plan approved where one was needed
     LISTED = "listed", _("Reception list filled in")
     SIGNED = "signed", _("Signed off")
 
