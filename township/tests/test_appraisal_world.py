@@ -611,3 +611,60 @@ def test_r_sup_7_the_settings_page_writes_through_the_service(org, login):
         Decimal("1.50"),
         org.admin,
     )
+
+
+# --- the bench's SQL floor agrees with the appraisal on every figure of every person -------------
+
+
+def _floor(world):
+    from township.bench.measures import _run_sql, appraisal_sql
+
+    query, params = appraisal_sql(
+        township_id=world.a.pk, start=D(2026, 4, 1), end=D(2026, 6, 30), today=NOW.date()
+    )
+    return _run_sql(query, params)
+
+
+def test_bench_floor_matches_every_figure_of_every_person_on_a_world_with_rows_in_every_table(world):
+    from fieldwork.tests.factories import TopicFactory
+    from township.appraisal import compute_figures
+    from township.bench.measures import _compare_figures, _empty_figures
+
+    TopicFactory(person=world.ann, year=2026)
+    rows = _floor(world)
+    figures = compute_figures(township=world.a, start=D(2026, 4, 1), end=D(2026, 6, 30))
+    assert _empty_figures(rows) == []  # every table the appraisal reads has rows
+    assert _compare_figures(figures, rows) == []
+    dan = next(r for r in rows if r["id"] == world.dan.pk)
+    assert (dan["absent"], dan["logs"]) == (1, 20)  # from his joining day, like the appraisal
+
+
+def test_bench_floor_comparison_names_the_person_and_figure_even_when_totals_agree(world):
+    from township.appraisal import compute_figures
+    from township.bench.measures import _compare_figures, _empty_figures
+
+    rows = _floor(world)
+    figures = compute_figures(township=world.a, start=D(2026, 4, 1), end=D(2026, 6, 30))
+    ann, cai = world.ann.pk, world.cai.pk
+    # swap two people's absences: the totals stay equal, the comparison must not
+    figures[ann]["attendance"]["absent"], figures[cai]["attendance"]["absent"] = (
+        figures[cai]["attendance"]["absent"],
+        figures[ann]["attendance"]["absent"],
+    )
+    figures[cai]["findings"]["R-LV-2"] = 0  # a zero count is the same as none
+    figures[world.bob.pk]["department_findings"] = {"R-STUDY-1": 1}
+    del figures[world.dan.pk]
+    lines = _compare_figures(figures, rows)
+    assert lines[:4] == [
+        f"person {world.dan.pk}: only in the floor",
+        f"person {ann} absent: app 2 vs sql 1",
+        f"person {world.bob.pk} department_findings: app {{'R-STUDY-1': 1}} vs sql {{}}",
+        f"person {cai} absent: app 1 vs sql 2",
+    ]
+    assert len(lines) == 5 and lines[4].startswith(f"person {cai} findings: app ")
+    assert _empty_figures([{"present": 1, "topics": 0, "findings": {}}]) == [
+        "topics",
+        "findings",
+        "department_findings",
+        "violations",
+    ]
