@@ -81,12 +81,15 @@ def meeting_get_for(*, user, pk: int) -> Meeting:
 
 
 def calendar_meetings(
-    *, township_ids, start: dt.date, end: dt.date, department: int | None = None
+    *, township_ids, start: dt.date, end: dt.date, department: int | None = None, user=None
 ) -> list[Meeting]:
-    """Approved (and held) meetings between two dates, inclusive, for the month/week views."""
-    qs = Meeting.objects.filter(
-        township_id__in=township_ids, status__in=CALENDAR_STATUSES, date__gte=start, date__lte=end
-    )
+    """Approved (and held) meetings between two dates, inclusive, for the month/week views; with
+    ``user``, also the requests still waiting for approval that this person may see (the page
+    marks them), so a room or a date is not planned twice."""
+    statuses = Q(status__in=CALENDAR_STATUSES)
+    if user is not None:
+        statuses |= Q(status=MeetingStatus.PENDING) & meeting_visibility_q(user)
+    qs = Meeting.objects.filter(statuses, township_id__in=township_ids, date__gte=start, date__lte=end)
     if department:
         qs = qs.filter(Q(department_id=department) | Q(audience_departments=department)).distinct()
     return list(qs.select_related("department", "room").order_by("date", "start_time", "pk"))

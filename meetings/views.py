@@ -312,7 +312,11 @@ def calendar_month(request):
     department = _department_param(request)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     meetings = selectors.calendar_meetings(
-        township_ids=[user.township_id], start=weeks[0][0], end=weeks[-1][-1], department=department
+        township_ids=[user.township_id],
+        start=weeks[0][0],
+        end=weeks[-1][-1],
+        department=department,
+        user=request.user,
     )
     by_day: dict[dt.date, list] = {}
     for m in meetings:
@@ -353,7 +357,7 @@ def calendar_week(request):
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     department = _department_param(request)
     meetings = selectors.calendar_meetings(
-        township_ids=[user.township_id], start=days[0], end=days[-1], department=department
+        township_ids=[user.township_id], start=days[0], end=days[-1], department=department, user=request.user
     )
     by_day: dict[dt.date, list] = {}
     for m in meetings:

@@ -233,3 +233,25 @@ def test_new_request_can_start_from_a_returned_one(org, login):
     text = login(org.clerk).get(reverse("meetings:new"), {"copy": meeting.pk}).content.decode()
     assert 'value="要改的会"' in text and "传达县安全生产会议精神" in text
     assert login(org.staff).get(reverse("meetings:new"), {"copy": meeting.pk}).status_code == 404
+
+
+def test_pending_requests_show_on_the_calendar_marked_for_those_who_may_see_them(org, other_org, login):
+    day = next_month_day(12)
+    pending = submit(org, title="待批的专题会", date=day)
+    approved = approve(submit(org, title="已批的专题会", date=day), org.leader)
+    month = {"month": day.strftime("%Y-%m")}
+    # the requester's department head sees the waiting request, marked
+    page = login(org.head).get(reverse("meetings:calendar"), month).content.decode()
+    assert (
+        f'data-testid="cal-event-{pending.pk}"' in page and f'data-testid="cal-pending-{pending.pk}"' in page
+    )
+    assert f'data-testid="cal-event-{approved.pk}"' in page
+    assert f'data-testid="cal-pending-{approved.pk}"' not in page
+    week = login(org.head).get(reverse("meetings:calendar_week"), {"week": day.isoformat()}).content.decode()
+    assert f'data-testid="cal-pending-{pending.pk}"' in week
+    # a plain staff member sees the approved meeting only
+    staff = login(org.staff).get(reverse("meetings:calendar"), month).content.decode()
+    assert f'data-testid="cal-event-{approved.pk}"' in staff and f"cal-event-{pending.pk}" not in staff
+    # someone of another township sees neither
+    other = login(other_org.staff).get(reverse("meetings:calendar"), month).content.decode()
+    assert f"cal-event-{pending.pk}" not in other and f"cal-event-{approved.pk}" not in other
