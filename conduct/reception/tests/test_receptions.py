@@ -176,9 +176,44 @@ def test_r_rec_6_major_by_cost_recorded_on_the_day_is_refused(org):
     assert "R-REC-6" in _errors(exc)["start_date"][0]
 
 
-def test_r_rec_6_rejected_plan_blocks_and_turned_major_is_a_finding(org):
+def test_r_rec_6_rejected_plan_blocks_the_list_and_nothing_is_saved(org):
+    guests = [(f"客{i}", "") for i in range(12)]
+    rec = record_reception(
+        org,
+        guest_count=12,
+        guests=guests,
+        accompanying_staff=[org.staff],
+        meal="none",
+        meal_count=0,
+        meal_cost=0,
+    )
+    req = approvals_for_target(rec).get()
+    approval_decide(actor=org.principal, request_id=req.pk, decision="reject", comment="规格过高")
+    rec.refresh_from_db()
+    assert rec.status == ReceptionStatus.PLAN_REJECTED
+    ReceptionRecord.objects.filter(pk=rec.pk).update(
+        start_date=timezone.localdate(), end_date=timezone.localdate()
+    )
+    before = ReceptionRecord.objects.get(pk=rec.pk)
+    with pytest.raises(ValidationError) as exc:
+        services.reception_list_fill(
+            actor=org.clerk,
+            reception_id=rec.pk,
+            guests=guests[:3],
+            accompanying_staff=[org.colleague],
+            other_cost=Decimal("100.00"),
+        )
+    assert "R-REC-6" in str(exc.value)
+    after = ReceptionRecord.objects.get(pk=rec.pk)
+    assert after.status == ReceptionStatus.PLAN_REJECTED and after.listed_at is None
+    assert after.other_cost == before.other_cost
+    assert list(after.accompanying_staff.all()) == [org.staff]
+
+
+def test_r_rec_6_reception_turned_major_on_its_list_is_a_finding(org):
     today = timezone.localdate()
     rec = record_reception(org, start_date=today, end_date=today, meal="none", meal_count=0, meal_cost=0)
+    assert not rec.is_major
     services.reception_list_fill(
         actor=org.clerk,
         reception_id=rec.pk,
@@ -186,7 +221,18 @@ def test_r_rec_6_rejected_plan_blocks_and_turned_major_is_a_finding(org):
         accompanying_staff=[org.staff],
         other_cost=Decimal("4000.00"),
     )
-    assert Finding.objects.filter(rule_id="R-REC-6", target_id=rec.pk).exists()
+    finding = Finding.objects.get(rule_id="R-REC-6", target_id=rec.pk)
+    assert finding.person == rec.handler and finding.on_date == today
+    # Under the cost line, no finding.
+    small = record_reception(org, start_date=today, end_date=today, meal="none", meal_count=0, meal_cost=0)
+    services.reception_list_fill(
+        actor=org.clerk,
+        reception_id=small.pk,
+        guests=[("李四", "科员")],
+        accompanying_staff=[org.staff],
+        other_cost=Decimal("100.00"),
+    )
+    assert not Finding.objects.filter(rule_id="R-REC-6", target_id=small.pk).exists()
 
 
 def test_guest_count_must_agree_with_guest_list(org):
