@@ -146,6 +146,36 @@ def policy_set(*, actor, key: str, year: int, value, township=None, county=None,
     return obj
 
 
+def policy_history(*, county_id: int, township_id: int | None, year: int) -> dict[str, list[dict]]:
+    """Every recorded value of the year's settings that apply to a township (the county's defaults
+    and the township's own), newest first, by key: what the policy page shows under each setting.
+    One query (the audit trail's snapshots) whatever the number of settings or changes."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    events = apps.get_model("township", "PolicyValueEvent")
+    where = Q(township__isnull=True)
+    if township_id:
+        where |= Q(township_id=township_id)
+    out: dict[str, list[dict]] = {}
+    rows = (
+        events.objects.filter(where, county_id=county_id, year=year)
+        .select_related("changed_by")
+        .order_by("-pgh_created_at", "-pgh_id")
+    )
+    for e in rows:
+        out.setdefault(e.key, []).append(
+            {
+                "at": e.pgh_created_at,
+                "value": e.value,
+                "by": e.changed_by,
+                "reason": e.reason,
+                "county_default": e.township_id is None,
+            }
+        )
+    return out
+
+
 def grouped_definitions() -> dict[str, list[PolicyDef]]:
     groups: dict[str, list[PolicyDef]] = {}
     for key in sorted(REGISTRY, key=_rule_sort_key):

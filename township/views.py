@@ -24,7 +24,7 @@ from township.forms import (
 from township.history import history_for
 from township.hooks import HOME_PANELS
 from township.models import CalendarOverride, Role
-from township.policy import definition, grouped_definitions, policies, policy_set
+from township.policy import definition, grouped_definitions, policies, policy_history, policy_set
 from township.scoping import get_or_404
 from township.selectors import (
     department_list_for,
@@ -305,11 +305,17 @@ def policy_settings(request):
             messages.success(request, _("Setting saved; it applies from now on."))
             return redirect(f"{request.path}?year={year}#{key}")
     current = policies(all_keys, township=township, on=dt.date(year, 12, 31)) if township else {}
+    history = policy_history(county_id=user.county_id, township_id=user.township_id, year=year)
     rows = [
         (
             rule_id,
             [
-                {"d": d, "value": d.to_json(current.get(d.key, d.default)), "errors": errors.get(d.key)}
+                {
+                    "d": d,
+                    "value": d.to_json(current.get(d.key, d.default)),
+                    "errors": errors.get(d.key),
+                    "history": history.get(d.key, []),
+                }
                 for d in defs
             ],
         )

@@ -60,3 +60,28 @@ def test_policy_settings_page_saves_and_records_the_actor(org, login):
     assert (
         login(org.inspector).post("/settings/policy/", {"key": "R-TEST-1", "value": "1"}).status_code == 403
     )
+
+
+def test_policy_page_shows_each_settings_history(org, other_org, login):
+    policy_set(actor=_county_admin(org), key="R-TEST-1", year=2026, value="3", reason="县统一规定")
+    policy_set(
+        actor=org.admin, key="R-TEST-1", year=2026, value="4", township=org.township, reason="镇党委会议"
+    )
+    policy_set(
+        actor=org.admin, key="R-TEST-1", year=2026, value="6", township=org.township, reason="再次调整"
+    )
+    policy_set(actor=other_org.admin, key="R-TEST-1", year=2026, value="9", township=other_org.township)
+    policy_set(actor=org.admin, key="R-TEST-1", year=2027, value="7", township=org.township)
+    page = login(org.admin).get("/settings/policy/?year=2026").content.decode()
+    start = page.index('data-testid="history-R-TEST-1"')
+    history = page[start : page.index("</details>", start)]
+    # newest first: the township's two values, then the county's default; not the other township's
+    # value, not another year's
+    assert (
+        history.index("<strong>6</strong>")
+        < history.index("<strong>4</strong>")
+        < history.index("<strong>3</strong>")
+    )
+    assert "再次调整" in history and "镇党委会议" in history and "县统一规定" in history
+    assert "<strong>9</strong>" not in history and "<strong>7</strong>" not in history
+    assert history.count("<li>") == 3
