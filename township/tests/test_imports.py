@@ -1,5 +1,7 @@
 import io
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -59,14 +61,41 @@ def test_roster_import_with_a_bad_row_saves_nothing(org, login):
     assert response.context["token"] is None
 
 
-def test_r_org_4_profile_without_mobile_is_refused(org):
-    import pytest
-    from django.core.exceptions import ValidationError
-
+def test_r_org_4_profile_without_mobile_is_refused(org, login):
+    """A roster row without a reachable mobile (missing or not a mainland mobile) is refused with
+    the whole file, naming the row and the column; the same rows with mobiles are imported."""
+    client = login(org.admin)
+    rows = [
+        ["N101", "有手机", "has_mobile", "13900000101", "", org.department.name, "other_cadre", "staff"],
+        ["N102", "没有手机", "no_mobile", "", "", org.department.name, "other_cadre", "staff"],
+        ["N103", "号码不对", "bad_mobile", "1234567", "", org.department.name, "other_cadre", "staff"],
+    ]
+    refused = client.post("/settings/roster/", {"kind": "people", "file": _xlsx([HEADER, *rows])})
+    outcome = refused.context["outcome"]
+    assert not outcome.ok and refused.context["token"] is None
+    assert [n for n, _ in outcome.errors] == [2, 3]
+    assert all("mobile" in str(err) for _, err in outcome.errors)
+    assert not User.objects.filter(employee_no__in=["N101", "N102", "N103"]).exists()
+    # The model refuses it at every other door too (admin, shell).
     org.staff.mobile = ""
     with pytest.raises(ValidationError) as exc:
         org.staff.full_clean()
     assert "mobile" in exc.value.message_dict
+    # Allowed: the same rows with reachable mobiles.
+    rows[1][3], rows[2][3] = "13900000102", "18600000103"
+    preview = client.post("/settings/roster/", {"kind": "people", "file": _xlsx([HEADER, *rows])})
+    assert preview.context["outcome"].ok
+    done = client.post(
+        "/settings/roster/", {"kind": "people", "token": preview.context["token"], "confirm": "1"}
+    )
+    assert done.status_code == 302
+    assert dict(
+        User.objects.filter(employee_no__in=["N101", "N102", "N103"]).values_list("employee_no", "mobile")
+    ) == {
+        "N101": "13900000101",
+        "N102": "13900000102",
+        "N103": "18600000103",
+    }
 
 
 def test_roster_export(org, login):
