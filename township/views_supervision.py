@@ -346,7 +346,11 @@ def appraisal_start(request):
 
 @role_required(*SUPERVISORS)
 def appraisal_progress(request):
-    return render(request, "township/supervision/progress.html", {"job": _job_status(request.user)})
+    job = _job_status(request.user)
+    response = render(request, "township/supervision/progress.html", {"job": job})
+    if request.htmx and (not job or job["finished"]):
+        response.status_code = 286  # htmx: stop polling; the dashboard polls again after a new start
+    return response
 
 
 @role_required(*SUPERVISORS)
