@@ -34,6 +34,16 @@ register(
     ),
     PolicyDef("R-ATT-2.grace_minutes", 5, _("Grace minutes for late arrival and early departure"), minimum=0),
     PolicyDef("R-ATT-4.monthly_cap", 3, _("Punch corrections a person may ask for per month"), minimum=0),
+    PolicyDef(
+        "R-ATT-4.window_days",
+        3,
+        _(
+            "Days after a month ends within which its missing punches may still be corrected; "
+            "a missing punch with no correction asked by then is a finding"
+        ),
+        minimum=0,
+        maximum=28,
+    ),
     # R-LV-1: approver by length (days); longer goes to a principal leader.
     PolicyDef(
         "R-LV-1.head_max_days",

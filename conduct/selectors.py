@@ -164,6 +164,7 @@ SHORT = {
     DayStatus.EARLY: "早",
     DayStatus.LATE_EARLY: "迟早",
     DayStatus.ABSENT: "旷",
+    DayStatus.MISSING_PUNCH: "缺",
     DayStatus.LEAVE: "假",
     DayStatus.TRIP: "差",
     DayStatus.FIELD: "村",
@@ -179,6 +180,7 @@ TABLE_CSS = {
     DayStatus.EARLY: "table-warning",
     DayStatus.LATE_EARLY: "table-warning",
     DayStatus.ABSENT: "table-danger",
+    DayStatus.MISSING_PUNCH: "table-missing",
     DayStatus.LEAVE: "table-info",
     DayStatus.TRIP: "table-info",
     DayStatus.FIELD: "table-primary",
@@ -300,7 +302,13 @@ def daily_summary(*, user, day: dt.date) -> dict:
         if dept not in depts:
             continue
         table[dept][r.status] += 1
-        if r.status in (DayStatus.LATE, DayStatus.EARLY, DayStatus.LATE_EARLY, DayStatus.ABSENT):
+        if r.status in (
+            DayStatus.LATE,
+            DayStatus.EARLY,
+            DayStatus.LATE_EARLY,
+            DayStatus.ABSENT,
+            DayStatus.MISSING_PUNCH,
+        ):
             flagged.append({"name": names.get(r.person_id), "dept": depts[dept], "row": r})
     statuses = [
         DayStatus.PRESENT,
@@ -308,6 +316,7 @@ def daily_summary(*, user, day: dt.date) -> dict:
         DayStatus.EARLY,
         DayStatus.LATE_EARLY,
         DayStatus.ABSENT,
+        DayStatus.MISSING_PUNCH,
         DayStatus.LEAVE,
         DayStatus.TRIP,
         DayStatus.FIELD,

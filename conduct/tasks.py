@@ -23,8 +23,9 @@ def _townships():
 
 @shared_task
 def nightly_attendance() -> int:
-    """Yesterday's statuses and findings, and the daily FLAG checks, for every township."""
-    from conduct.services.attendance import attendance_compute_day
+    """Yesterday's statuses and findings, and the daily FLAG checks, for every township (with
+    the missing punches of the last month whose correction window has closed, R-ATT-4)."""
+    from conduct.services.attendance import attendance_compute_day, missing_punch_check
     from conduct.services.checks import duty_missed_check, leave_report_back_check, trip_report_check
 
     today = timezone.localdate()
@@ -33,6 +34,7 @@ def nightly_attendance() -> int:
         leave_report_back_check(township_id=tid, today=today)
         trip_report_check(township_id=tid, today=today)
         duty_missed_check(township_id=tid, today=today)
+        missing_punch_check(township_id=tid, today=today)
     return len(_townships())
 
 

@@ -54,6 +54,7 @@ CHART_COLORS = {
     DayStatus.EARLY: "#fd7e14",
     DayStatus.LATE_EARLY: "#b35c00",
     DayStatus.ABSENT: "#dc3545",
+    DayStatus.MISSING_PUNCH: "#6f42c1",
     DayStatus.LEAVE: "#0d6efd",
     DayStatus.TRIP: "#6610f2",
     DayStatus.FIELD: "#20c997",
@@ -440,7 +441,9 @@ def registration_list(request):
 @login_required
 def correction_list(request):
     user = _township_user(request)
-    form = CorrectionForm(request.POST or None)
+    # The missing-punch prompt links here with the day and the punch that is missing (R-ATT-4).
+    initial = {k: request.GET[k] for k in ("date", "direction") if request.GET.get(k)}
+    form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.correction_submit(actor=user, **form.cleaned_data)

@@ -79,6 +79,9 @@ class DayStatus(models.TextChoices):
     EARLY = "early", _("Left early")
     LATE_EARLY = "late_early", _("Late and left early")
     ABSENT = "absent", _("Absent")
+    # One punch where two were due (缺卡): not a late arrival or early departure measured
+    # against itself; the person is prompted to ask for a correction (R-ATT-4).
+    MISSING_PUNCH = "missing_punch", _("Missing punch")
     LEAVE = "leave", _("On leave")
     TRIP = "trip", _("On a trip")
     FIELD = "field", _("In the villages")
@@ -93,6 +96,7 @@ STATUS_CSS = {
     DayStatus.EARLY: "status-late",
     DayStatus.LATE_EARLY: "status-late",
     DayStatus.ABSENT: "status-absent",
+    DayStatus.MISSING_PUNCH: "status-missing",
     DayStatus.LEAVE: "status-leave",
     DayStatus.TRIP: "status-leave",
     DayStatus.FIELD: "status-field",

@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from conduct.models import AttendanceDay, DayStatus, Punch, PunchCorrection, PunchSource
+from conduct.models import AttendanceDay, DayStatus, Punch, PunchCorrection, PunchDirection, PunchSource
 from conduct.models.choices import RequestStatus
 from conduct.rules import (
     SCHEDULE_KEYS,
@@ -30,7 +32,8 @@ from conduct.rules import (
 from township.approvals import approval_submit
 from township.findings import FindingSpec, findings_raise
 from township.imports import PREVIEW_ROWS, ImportOutcome
-from township.models import Finding, FindingStatus, Township, User
+from township.models import Finding, FindingStatus, Notification, Township, User
+from township.notify import notify
 from township.policy import policies, policy
 from township.rules import Checks
 from township.workcalendar import holiday_name, working_days
@@ -44,6 +47,7 @@ from .common import (
     fieldwork_days,
     leave_cover,
     lock_people,
+    month_bounds,
     on_commit_recompute,
     require_township,
     trip_cover,
@@ -440,6 +444,21 @@ def evaluate_day(*, township_id: int, day: dt.date) -> tuple[list[AttendanceDay]
             row.leave_days = HALF if half else 0
             begin = sched.afternoon_start if half == "am" else sched.morning_start
             finish = sched.morning_end if half == "pm" else sched.afternoon_end
+            if n == 1 and not share:
+                # 缺卡: one punch where a clock-in and a clock-out were due (the whole day, or the
+                # session left by half a day of leave).  Measuring it against both ends made a
+                # forgotten clock-out a 9-hour early departure; it is a missing punch instead,
+                # put right by a correction (R-ATT-4) or a finding at month end
+                # (missing_punch_check).  The punch before the middle of the session is taken
+                # for the clock-in, so the clock-out is the one missing, and the reverse.
+                row.status = DayStatus.MISSING_PUNCH
+                row.missing_direction = (
+                    PunchDirection.OUT
+                    if _minutes_of(first.time()) < _middle(begin, finish)
+                    else PunchDirection.IN
+                )
+                rows.append(row)
+                continue
             if not share:  # half a day in the villages: one session cannot be checked here
                 row.late_minutes = r_att_2_late_minutes(first.time(), begin, sched.grace)
                 row.early_minutes = r_att_2_early_minutes(last.time(), finish, sched.grace)
@@ -510,7 +529,19 @@ def evaluate_day(*, township_id: int, day: dt.date) -> tuple[list[AttendanceDay]
     return rows, specs
 
 
+def _minutes_of(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _middle(begin: dt.time, finish: dt.time) -> int:
+    return (_minutes_of(begin) + _minutes_of(finish)) // 2
+
+
 FLAGGED = {DayStatus.LATE, DayStatus.EARLY, DayStatus.LATE_EARLY, DayStatus.ABSENT}
+DAILY_RULES = ["R-ATT-2", "R-ATT-3", "R-LV-5"]
+# The subject of the month-end finding of a missing punch never corrected (missing_punch_check):
+# apart from the day's own findings (person:<id>), so recomputing the day leaves it standing.
+MISSING_PUNCH_KEY = "missing-punch:"
 
 
 def attendance_compute_day(*, township_id: int, day: dt.date) -> dict[str, int]:
@@ -535,12 +566,15 @@ def attendance_compute_day(*, township_id: int, day: dt.date) -> dict[str, int]:
             ],
         )
         findings_raise(specs)
-        cleared = [r.person_id for r in rows if r.status not in FLAGGED]
+        missing = [r for r in rows if r.status == DayStatus.MISSING_PUNCH]
+        cleared = [
+            r.person_id for r in rows if r.status not in FLAGGED and r.status != DayStatus.MISSING_PUNCH
+        ]
         if cleared:
             Finding.objects.filter(
                 township_id=township_id,
                 on_date=day,
-                rule_id__in=["R-ATT-2", "R-ATT-3", "R-LV-5"],
+                rule_id__in=DAILY_RULES,
                 status=FindingStatus.OPEN,
                 person_id__in=cleared,
             ).update(
@@ -550,10 +584,129 @@ def attendance_compute_day(*, township_id: int, day: dt.date) -> dict[str, int]:
                     "Recomputed: the day is covered (leave, trip, field day or approved correction)."
                 ),
             )
+        if missing:
+            # A single punch measured against itself (an early departure of hours) or a day
+            # marked absent before a correction added one punch: the day's findings go; the
+            # month-end finding of a missing punch left uncorrected stays.
+            Finding.objects.filter(
+                township_id=township_id,
+                on_date=day,
+                rule_id__in=DAILY_RULES,
+                status=FindingStatus.OPEN,
+                person_id__in=[r.person_id for r in missing],
+            ).exclude(subject_key__startswith=MISSING_PUNCH_KEY).update(
+                status=FindingStatus.DISMISSED,
+                resolved_at=timezone.now(),
+                resolution=_("Recomputed: one punch is a missing punch, to be corrected (R-ATT-4)."),
+            )
+            _missing_punch_prompt(township_id=township_id, day=day, rows=missing)
     counts: dict[str, int] = defaultdict(int)
     for r in rows:
         counts[r.status] += 1
     return dict(counts)
+
+
+def correction_window_close(*, township_id: int, day: dt.date) -> dt.date:
+    """The last day on which a missing punch of ``day`` may be corrected before it becomes a
+    finding: the month's end plus R-ATT-4.window_days."""
+    last = month_bounds(day)[1]
+    return last + dt.timedelta(days=policy("R-ATT-4.window_days", township=township_id, on=day))
+
+
+def _correction_url(day: dt.date, direction: str) -> str:
+    return (
+        reverse("conduct:correction_list")
+        + "?"
+        + urlencode({"date": day.isoformat(), "direction": direction})
+    )
+
+
+def _missing_punch_prompt(*, township_id: int, day: dt.date, rows: list[AttendanceDay]) -> int:
+    """R-ATT-4: prompt each person with a missing punch on ``day`` to ask for a correction, with
+    a link to the form filled in; once per person and day however often the day is
+    recomputed, and not once the month's correction window has closed (an import of old
+    punches prompts nobody).  Returns the number of prompts sent."""
+    close = correction_window_close(township_id=township_id, day=day)
+    if timezone.localdate() > close:
+        return 0
+    prefix = reverse("conduct:correction_list") + "?" + urlencode({"date": day.isoformat()})
+    prompted = set(
+        Notification.objects.filter(
+            recipient_id__in=[r.person_id for r in rows], url__startswith=prefix
+        ).values_list("recipient_id", flat=True)
+    )
+    todo = {r.person_id: r for r in rows if r.person_id not in prompted}
+    if not todo:
+        return 0
+    for person in User.objects.filter(pk__in=todo).only("pk", "email", "full_name"):
+        row = todo[person.pk]
+        notify(
+            person,
+            _(
+                "Missing punch on %(date)s: only one punch, at %(time)s. Ask for a correction by "
+                "%(close)s, or it counts as half a day's absence."
+            )
+            % {
+                "date": day.isoformat(),
+                "time": f"{timezone.localtime(row.first_punch):%H:%M}",
+                "close": close.isoformat(),
+            },
+            _correction_url(day, row.missing_direction),
+        )
+    return len(todo)
+
+
+def missing_punch_check(*, township_id: int, today: dt.date) -> int:
+    """R-ATT-4 at month end: a missing punch with no correction asked (pending or approved)
+    before the month's correction window closed is a finding.  It carries R-ATT-3: a session
+    with one end unrecorded is half a day of absence without approved leave, trip or field
+    day (R-ATT-4 itself is a BLOCK rule: it refuses edits, it does not flag).  The day's status
+    stays "missing punch"; a correction approved later recomputes the day and dismisses it.
+
+    Run nightly for the latest month whose window has closed (idempotent, so a night the beat
+    missed is made up the next night)."""
+    previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    before = (previous - dt.timedelta(days=1)).replace(day=1)
+    month = None
+    for candidate in (previous, before):
+        if correction_window_close(township_id=township_id, day=candidate) < today:
+            month = candidate
+            break
+    if month is None:
+        return 0
+    first, last = month_bounds(month)
+    close = correction_window_close(township_id=township_id, day=month)
+    asked = PunchCorrection.objects.filter(
+        person_id=OuterRef("person_id"),
+        date=OuterRef("date"),
+        status__in=[RequestStatus.PENDING, RequestStatus.APPROVED],
+        created_at__lt=day_start(close + dt.timedelta(days=1)),
+    )
+    days = (
+        AttendanceDay.objects.filter(
+            township_id=township_id, date__range=(first, last), status=DayStatus.MISSING_PUNCH
+        )
+        .exclude(Exists(asked))
+        .values_list("person_id", "date", "person__full_name", "person__department_id")
+    )
+    specs = [
+        FindingSpec(
+            "R-ATT-3",
+            township_id,
+            _(
+                "%(name)s: missing punch on %(date)s with no correction asked by %(close)s; "
+                "counted as half a day of absence"
+            )
+            % {"name": name, "date": date.isoformat(), "close": close.isoformat()},
+            date,
+            pid,
+            dept,
+            key=f"{MISSING_PUNCH_KEY}{pid}",
+        )
+        for pid, date, name, dept in days
+    ]
+    findings_raise(specs)
+    return len(specs)
 
 
 def attendance_compute_range(*, township_id: int, start: dt.date, end: dt.date) -> int:

@@ -5,6 +5,7 @@ import pytest
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import ProgrammingError, transaction
+from django.utils import timezone
 
 from conduct.models import AttendanceDay, DayStatus, Punch, PunchCorrection, PunchSource
 from conduct.rules import Schedule, r_att_2_early_minutes, r_att_2_late_minutes, r_att_3_absent
@@ -185,7 +186,7 @@ def test_correction_bad_input_both_punches_or_future(org):
     with pytest.raises(ValidationError) as exc:
         correction_submit(
             actor=org.staff,
-            date=dt.date.today() + dt.timedelta(days=3),
+            date=timezone.localdate() + dt.timedelta(days=3),
             direction="in",
             time=dt.time(8, 0),
             reason="x",
@@ -260,7 +261,8 @@ def test_device_import_streams_csv_and_xlsx_files_from_disk(org, tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.append(["工号", "打卡时间", "设备"])
-    sheet.append([org.colleague.employee_no, dt.datetime(2026, 11, 16, 8, 40), "M3"])
+    # A punch clock's spreadsheet holds naive local times.
+    sheet.append([org.colleague.employee_no, dt.datetime(2026, 11, 16, 8, 40), "M3"])  # noqa: DTZ001
     xlsx_path = tmp_path / "machine.xlsx"
     book.save(xlsx_path)
     for path, new in ((csv_path, 2), (xlsx_path, 1)):
@@ -294,3 +296,108 @@ def test_device_import_of_a_file_that_is_not_utf8_is_refused_whole(org, tmp_path
 def test_evaluate_day_for_today_saves_nothing(org):
     rows, _specs = evaluate_day(township_id=org.township.pk, day=MON)
     assert len(rows) >= 10 and not AttendanceDay.objects.exists()
+
+
+# --- missing punches (缺卡): one punch is not a day's attendance ----------------------------------
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _at(day, hhmm="01:10"):
+    """A frozen 'now' in the township's time (the nightly job runs at 01:10)."""
+    h, m = map(int, hhmm.split(":"))
+    return dt.datetime(day.year, day.month, day.day, h, m, tzinfo=SHANGHAI)
+
+
+def test_r_att_4_single_punch_is_a_missing_punch_not_a_572_minute_early_departure(org):
+    import time_machine
+
+    from township.models import Notification
+
+    punch(org.staff, MON, "08:28")
+    with time_machine.travel(_at(TUE), tick=False):
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+        attendance_compute_day(township_id=org.township.pk, day=MON)  # run twice: one prompt
+    day = status_of(org.staff, MON)
+    assert day.status == DayStatus.MISSING_PUNCH
+    assert day.late_minutes == 0 and day.early_minutes == 0 and day.punches == 1
+    assert not Finding.objects.filter(person=org.staff, on_date=MON).exists()  # no R-ATT-2, no R-ATT-3
+    note = Notification.objects.get(recipient=org.staff)
+    # the punch is a morning one, so the clock-out is what is missing; the link opens the form
+    assert note.url == "/conduct/corrections/?date=2026-11-16&direction=out"
+    assert "2026-11-16" in note.text
+    assert not Notification.objects.exclude(recipient=org.staff).filter(url__contains="corrections").exists()
+
+
+def test_r_att_4_half_day_leave_session_with_one_punch_is_a_missing_punch(org):
+    granted_leave(org.staff, MON, MON, half_day="am")
+    punch(org.staff, MON, "14:32")  # the afternoon's clock-in; no clock-out at 18:00
+    granted_leave(org.colleague, MON, MON, half_day="pm")
+    punch(org.colleague, MON, "12:03")  # the morning's clock-out only
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    day = status_of(org.staff, MON)
+    assert day.status == DayStatus.MISSING_PUNCH and day.leave_days == Decimal("0.5")
+    assert day.early_minutes == 0
+    assert status_of(org.colleague, MON).status == DayStatus.MISSING_PUNCH
+    assert not Finding.objects.filter(rule_id="R-ATT-2").exists()
+
+
+def test_r_att_4_missing_punch_without_correction_in_the_window_is_a_finding_at_month_end(org):
+    """November 2026's correction window (default 3 days after the month) closes at the end of
+    3 December; the nightly job of 4 December raises the findings, not the one of 3 December."""
+    import time_machine
+
+    from conduct.tasks import nightly_attendance
+
+    punch(org.staff, MON, "08:28")  # never corrected
+    punch(org.colleague, MON, "17:58")  # asks for the missing clock-in within the window
+    with time_machine.travel(_at(TUE), tick=False):
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+    with time_machine.travel(_at(dt.date(2026, 11, 20), "10:00"), tick=False):
+        correction_submit(actor=org.colleague, date=MON, direction="in", time=dt.time(8, 25), reason="forgot")
+    with time_machine.travel(_at(dt.date(2026, 12, 3)), tick=False):
+        nightly_attendance()
+    mine = Finding.objects.filter(on_date=MON, person__in=[org.staff, org.colleague])
+    assert not mine.exists()  # the window is still open
+    with time_machine.travel(_at(dt.date(2026, 12, 4)), tick=False):
+        nightly_attendance()
+        nightly_attendance()  # idempotent
+    found = mine.all()
+    assert list(found.values_list("rule_id", "person_id")) == [("R-ATT-3", org.staff.pk)]
+    assert status_of(org.staff, MON).status == DayStatus.MISSING_PUNCH
+    # recomputing the day (a later import) leaves the month-end finding open
+    attendance_compute_day(township_id=org.township.pk, day=MON)
+    assert found.get().status == FindingStatus.OPEN
+
+
+def test_r_att_4_approved_correction_supplies_the_punch_and_the_day_is_present(org):
+    import time_machine
+    from django.test import TestCase
+
+    punch(org.staff, MON, "08:28")
+    with time_machine.travel(_at(TUE), tick=False):
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+        assert status_of(org.staff, MON).status == DayStatus.MISSING_PUNCH
+        c = correction_submit(
+            actor=org.staff, date=MON, direction="out", time=dt.time(18, 5), reason="forgot"
+        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            approval_decide(actor=org.head, request_id=c.approval_id, decision="approve")
+    day = status_of(org.staff, MON)
+    assert day.status == DayStatus.PRESENT and day.punches == 2
+    assert day.late_minutes == 0 and day.early_minutes == 0
+    with time_machine.travel(_at(dt.date(2026, 12, 4)), tick=False):
+        from conduct.tasks import nightly_attendance
+
+        nightly_attendance()
+    assert not Finding.objects.filter(on_date=MON, person=org.staff).exists()
+
+
+def test_missing_punch_has_its_own_label_and_colour(org):
+    from conduct.models.attendance import STATUS_CSS
+    from conduct.selectors import SHORT, TABLE_CSS
+
+    assert DayStatus.MISSING_PUNCH.label == "Missing punch"
+    assert STATUS_CSS[DayStatus.MISSING_PUNCH] == "status-missing"
+    assert SHORT[DayStatus.MISSING_PUNCH] and TABLE_CSS[DayStatus.MISSING_PUNCH]
+    assert TABLE_CSS[DayStatus.MISSING_PUNCH] not in {TABLE_CSS[s] for s in DayStatus if s != "missing_punch"}
