@@ -74,6 +74,7 @@ def test_the_declared_cardinalities():
         "meeting_summary": AT_MOST_ONE,
         "spending_summary": AT_MOST_ONE,
         "reception_days": ANY,
+        "day_statuses_recompute": ANY,
     }
     assert {name: len(ANSWERS.get(name, [])) for name in QUESTIONS} == dict.fromkeys(QUESTIONS, 1)
 
@@ -232,7 +233,8 @@ def test_conforms_follows_lists_tuples_and_optional_values():
     day = dt.date(2026, 3, 2)
     assert conforms({(7, day): Decimal("0.5")}, QUESTIONS["fieldwork_days"].answer_type)
     assert not conforms(
-        {(7, dt.datetime(2026, 3, 2, 9, 0)): Decimal("1")}, QUESTIONS["fieldwork_days"].answer_type
+        {(7, dt.datetime(2026, 3, 2, 9, 0)): Decimal("1")},  # noqa: DTZ001 - a datetime is not a date
+        QUESTIONS["fieldwork_days"].answer_type
     )
     assert not conforms({(7,): Decimal("1")}, QUESTIONS["fieldwork_days"].answer_type)
     assert not conforms({7: Decimal("1")}, QUESTIONS["fieldwork_days"].answer_type)
