@@ -668,3 +668,192 @@ def test_bench_floor_comparison_names_the_person_and_figure_even_when_totals_agr
         "department_findings",
         "violations",
     ]
+
+
+# --- periods, indicator years, publishing and previous ranks -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "number", "bounds"),
+    [
+        ("quarter", 1, (D(2028, 1, 1), D(2028, 3, 31))),
+        ("quarter", 2, (D(2028, 4, 1), D(2028, 6, 30))),
+        ("quarter", 3, (D(2028, 7, 1), D(2028, 9, 30))),
+        ("quarter", 4, (D(2028, 10, 1), D(2028, 12, 31))),
+        ("month", 1, (D(2028, 1, 1), D(2028, 1, 31))),
+        ("month", 2, (D(2028, 2, 1), D(2028, 2, 29))),  # a leap year
+        ("month", 11, (D(2028, 11, 1), D(2028, 11, 30))),
+        ("month", 12, (D(2028, 12, 1), D(2028, 12, 31))),
+        ("year", 0, (D(2028, 1, 1), D(2028, 12, 31))),
+    ],
+)
+def test_period_bounds(period, number, bounds):
+    from township.appraisal import period_bounds
+
+    assert period_bounds(period, 2028, number) == bounds
+
+
+@pytest.mark.parametrize(("period", "number"), [("quarter", 0), ("quarter", 5), ("month", 0), ("month", 13)])
+def test_period_bounds_refuse_a_quarter_or_month_that_does_not_exist(period, number):
+    from django.core.exceptions import ValidationError
+
+    from township.appraisal import period_bounds
+
+    with pytest.raises(ValidationError):
+        period_bounds(period, 2026, number)
+
+
+def test_indicators_of_a_year_fall_back_to_the_latest_earlier_year_then_to_the_defaults(org):
+    from township.appraisal import indicators_for
+
+    county = org.township.county
+
+    def got(year):
+        return sorted(
+            (i.code, str(i.weight), str(i.deduction)) for i in indicators_for(county_id=county.pk, year=year)
+        )
+
+    defaults = got(2026)
+    assert (
+        len(defaults) == 11
+        and ("attendance_rate", "20", "0") in defaults
+        and ("violations", "0", "5") in defaults
+    )
+    assert ("petitions", "10", "2") in defaults and ("late_early", "10", "1") in defaults
+    _set(org.admin, county, year=2025, code="meetings", weight=Decimal("30"), deduction=Decimal("3"))
+    _set(
+        org.admin,
+        county,
+        year=2025,
+        code="pairing",
+        weight=Decimal("70"),
+        deduction=Decimal("0"),
+        enabled=False,
+    )
+    assert got(2025) == [("meetings", "30.00", "3.00")]  # the disabled one is not appraised
+    assert got(2027) == [("meetings", "30.00", "3.00")]  # the latest earlier year's
+    assert got(2024) == defaults  # nothing earlier: the defaults
+    _set(
+        org.admin,
+        county,
+        year=2026,
+        code="meetings",
+        weight=Decimal("5"),
+        deduction=Decimal("1"),
+        enabled=False,
+    )
+    assert got(2026) == []  # the year has indicators, all disabled: nothing is appraised
+
+
+def test_publishing_is_for_inspectors_and_administrators_of_the_township_and_only_once(
+    org, other_org, frozen
+):
+    from django.core.exceptions import ValidationError
+
+    from township.appraisal import appraisal_publish
+
+    report = appraisal_compute(township_id=org.township.pk, year=2026, number=2)
+    for who, message in ((org.principal, "Only inspectors"), (other_org.inspector, "does not exist")):
+        with pytest.raises(ValidationError, match=message):
+            appraisal_publish(actor=who, report_id=report.pk)
+        report.refresh_from_db()
+        assert report.status == "draft" and report.published_by is None
+    appraisal_publish(actor=org.admin, report_id=report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.published_by, report.published_at) == ("published", org.admin, NOW)
+    with pytest.raises(ValidationError, match="already published"):
+        appraisal_publish(actor=org.inspector, report_id=report.pk)
+
+
+@pytest.mark.parametrize(
+    ("period", "year", "number", "previous"),
+    [
+        ("quarter", 2026, 1, (2025, 4)),
+        ("quarter", 2026, 3, (2026, 2)),
+        ("month", 2026, 1, (2025, 12)),
+        ("month", 2026, 5, (2026, 4)),
+        ("year", 2026, 0, (2025, 0)),
+    ],
+)
+def test_previous_ranks_come_from_the_latest_published_report_of_the_previous_period(
+    org, frozen, period, year, number, previous
+):
+    from township.appraisal import appraisal_publish, previous_ranks
+    from township.findings import finding_raise
+
+    prev_year, prev_number = previous
+    if period == "quarter":
+        day = D(prev_year, prev_number * 3 - 2, 2)
+    else:
+        day = D(prev_year, max(prev_number, 1), 2)
+    old = appraisal_compute(township_id=org.township.pk, year=prev_year, number=prev_number, period=period)
+    appraisal_publish(actor=org.inspector, report_id=old.pk)
+    # a late arrival in the previous period, then a newer published version: the staff member is last
+    finding_raise(rule_id="R-ATT-2", township=org.township, person=org.staff, detail="迟到", on_date=day)
+    newer = appraisal_compute(township_id=org.township.pk, year=prev_year, number=prev_number, period=period)
+    appraisal_publish(actor=org.inspector, report_id=newer.pk)
+    appraisal_compute(township_id=org.township.pk, year=prev_year, number=prev_number, period=period)  # draft
+    current = appraisal_compute(township_id=org.township.pk, year=year, number=number, period=period)
+    ranks = previous_ranks(current)
+    # 10 people; everyone else ties at 1, the staff member alone is 10th
+    assert ranks[org.staff.pk] == 10 and ranks[org.colleague.pk] == 1 and len(ranks) == 10
+
+
+def test_no_previous_ranks_without_a_published_report(org, frozen):
+    from township.appraisal import previous_ranks
+
+    appraisal_compute(township_id=org.township.pk, year=2026, number=1)  # a draft only
+    assert previous_ranks(appraisal_compute(township_id=org.township.pk, year=2026, number=2)) == {}
+
+
+@pytest.mark.parametrize(
+    ("today", "current", "last"),
+    [
+        (D(2026, 1, 1), (2026, 1), (2025, 4)),
+        (D(2026, 3, 31), (2026, 1), (2025, 4)),
+        (D(2026, 4, 1), (2026, 2), (2026, 1)),
+        (D(2026, 12, 31), (2026, 4), (2026, 3)),
+    ],
+)
+def test_current_and_last_quarter(today, current, last):
+    from township.appraisal import current_quarter, last_quarter
+
+    assert (current_quarter(today), last_quarter(today)) == (current, last)
+
+
+def test_compute_reports_progress_records_its_indicators_and_leaves_people_without_a_department_out_of_units(
+    org, frozen
+):
+    steps, writes = [], []
+    org.clerk.department = None
+    org.clerk.save()
+    _set(org.admin, org.township.county, code="meetings", weight=Decimal("8"), deduction=Decimal("2"))
+    _set(org.admin, org.township.county, code="late_early", weight=Decimal("12"), deduction=Decimal("0.5"))
+    report = appraisal_compute(
+        township_id=org.township.pk,
+        year=2026,
+        number=5,
+        period="month",
+        progress=lambda done, total: steps.append((done, total)),
+        before_write=lambda: writes.append(steps[-1]),
+    )
+    assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)] and writes == [(3, 4)]
+    assert (report.period, report.start, report.end, report.version) == (
+        "month",
+        D(2026, 5, 1),
+        D(2026, 5, 31),
+        1,
+    )
+    assert sorted(report.indicators, key=lambda i: i["code"]) == [
+        {"code": "late_early", "weight": "12.00", "deduction": "0.50"},
+        {"code": "meetings", "weight": "8.00", "deduction": "2.00"},
+    ]
+    assert report.scores.count() == 10 and report.scores.get(person=org.clerk).department_id is None
+    (unit,) = report.department_scores.all()
+    # everyone scores 12 + 8 = 20; the unit's nine people average 20
+    assert (unit.department_id, str(unit.average), unit.rank, unit.people) == (
+        org.department.pk,
+        "20.00",
+        1,
+        9,
+    )
