@@ -41,3 +41,11 @@ def money(value, symbol=""):
 @register.filter
 def yuan(value):
     return money(value, "\u00a5")
+
+
+@register.filter
+def rule_title(rule_id):
+    """``{{ "R-ATT-2"|rule_title }}`` -> 迟到早退 / Late arrival or early departure."""
+    from township.rulebook import rule_title as title
+
+    return title(str(rule_id))

@@ -1,0 +1,93 @@
+"""The rule catalogue's short titles, by rule id, for the pages that show a rule id (findings,
+the home page, the policy page, dashboards): a clerk reads "R-ATT-2 迟到早退", not a bare code.
+
+The customer's catalogue (RULES.md) is one document; its titles live here, in the core, as text only.
+Which app enforces a rule is said by the rule's prefix and by the code that cites its id."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+RULE_TITLES = {
+    "R-ORG-1": _("One category per cadre"),
+    "R-ORG-2": _("Leaders in charge of each department"),
+    "R-ORG-3": _("Cadres' numbers public in their villages"),
+    "R-ORG-4": _("Phones on 24 hours"),
+    "R-ATT-1": _("Clock in and out on working days"),
+    "R-ATT-2": _("Late arrival or early departure"),
+    "R-ATT-3": _("Absent without leave"),
+    "R-ATT-4": _("Missed punches corrected by request"),
+    "R-LV-1": _("Leave approved and reported back"),
+    "R-LV-2": _("Leave not reported back on time"),
+    "R-LV-3": _("No overlapping leave or trips"),
+    "R-LV-4": _("Annual leave by years of service"),
+    "R-LV-5": _("Leaving the township registered"),
+    "R-LV-6": _("Leading cadres ask before going out"),
+    "R-DUTY-1": _("Office duty roster"),
+    "R-LOG-1": _("Daily work log"),
+    "R-STUDY-1": _("Weekly group study"),
+    "R-TRIP-1": _("Study trips approved, no sightseeing"),
+    "R-TRIP-2": _("Trip report after return"),
+    "R-MTG-1": _("Meetings approved by the right leader"),
+    "R-MTG-2": _("Plenary meetings a month"),
+    "R-MTG-3": _("Business meetings a month"),
+    "R-MTG-4": _("Higher-level meetings recorded"),
+    "R-MTG-5": _("Meetings at most two hours"),
+    "R-MTG-6": _("Speakers per work item"),
+    "R-MTG-7": _("No backdrops, flowers or banners"),
+    "R-MTG-8": _("Canteen meals, no alcohol or cigarettes"),
+    "R-MTG-9": _("No meetings at scenic spots or hotels"),
+    "R-MTG-10": _("Combine meetings"),
+    "R-MTG-11": _("Press coverage of meetings"),
+    "R-DOC-1": _("Short documents"),
+    "R-FLD-1": _("Days in the villages"),
+    "R-FLD-2": _("Key research topics"),
+    "R-FLD-3": _("Research reports"),
+    "R-FLD-4": _("Public transport for visits"),
+    "R-FLD-5": _("Frugal meals in the villages"),
+    "R-FLD-6": _("Poor households paired"),
+    "R-FLD-7": _("Visits record their purposes"),
+    "R-REC-1": _("Receptions against an official letter"),
+    "R-REC-2": _("Meal standard per person"),
+    "R-REC-3": _("Accompanying staff"),
+    "R-REC-4": _("Canteen meals for higher-level visitors"),
+    "R-REC-5": _("No alcohol, fine dishes or gifts"),
+    "R-REC-6": _("Major receptions need an approved plan"),
+    "R-EXP-1": _("Spending within the budget"),
+    "R-EXP-2": _("Official card payments"),
+    "R-EXP-3": _('"Three public" spending published'),
+    "R-EXP-4": _("Quarterly income and spending published"),
+    "R-EXP-5": _("No invented allowances"),
+    "R-VEH-1": _("Official vehicles for official use only"),
+    "R-PET-1": _("Every petition registered and answered"),
+    "R-PET-2": _("Acceptance decided within the deadline"),
+    "R-PET-3": _("Handled within the deadline"),
+    "R-PET-4": _("Review within 30 days of the reply"),
+    "R-PET-5": _("A responsible leader per case"),
+    "R-PET-6": _("Leaders' reception days"),
+    "R-PET-7": _("Services completed on time"),
+    "R-PET-8": _("Petitioner's identity protected"),
+    "R-PET-9": _("Petition statistics"),
+    "R-SUP-1": _("Spot checks"),
+    "R-SUP-2": _("Work discipline"),
+    "R-SUP-3": _("Quarterly appraisal"),
+    "R-SUP-4": _("Accountability and sanctions"),
+    "R-SUP-5": _("Satisfaction survey of units"),
+    "R-SUP-6": _("Democratic appraisal"),
+    "R-SUP-7": _("Only approved indicators appraised"),
+    "R-SUP-8": _("The ten prohibitions"),
+    "R-XCK-1": _("Punch on a day of leave"),
+    "R-XCK-2": _("Punches for someone else"),
+    "R-XCK-3": _("Village visit while in the office or away"),
+    "R-XCK-4": _("Work recorded while on leave"),
+    "R-XCK-5": _("Split spending"),
+    "R-XCK-6": _("Vehicle or fuel while on leave"),
+    "R-XCK-7": _("Same visitors fed repeatedly"),
+    "R-XCK-8": _("Reception out of hours without reason"),
+}
+
+
+def rule_title(rule_id: str) -> str:
+    """The rule's short title in the reader's language ('' for an id the catalogue does not know)."""
+    title = RULE_TITLES.get(rule_id)
+    return str(title) if title else ""
