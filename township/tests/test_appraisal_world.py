@@ -482,7 +482,8 @@ def test_ties_share_a_rank_and_the_next_rank_is_skipped(frozen):
 
 
 def test_long_leave_counts_as_present_and_shrinks_the_days_logs_are_expected(frozen):
-    from conduct.services.attendance import attendance_compute_day
+    from conduct.models import WorkLog
+    from conduct.services.attendance import attendance_compute_range
     from conduct.tests.factories import granted_leave
     from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory
 
@@ -493,23 +494,24 @@ def test_long_leave_counts_as_present_and_shrinks_the_days_logs_are_expected(fro
         county=t.county, year=2026, code="attendance_rate", weight=60, deduction=0
     )
     AppraisalIndicator.objects.create(county=t.county, year=2026, code="work_logs", weight=40, deduction=0)
-    # on leave from 1 April to 29 May: April 21 + May 19 = 40 working days; back on 1 June
+    # sick leave from 1 April to 29 May: April 21 + May 19 = 40 working days; back in June (21
+    # working days), punching and writing a log every working day but Monday 1 June
     granted_leave(away, D(2026, 4, 1), D(2026, 5, 29), kind="sick")
-    for day in (D(2026, 4, 1), D(2026, 4, 30), D(2026, 5, 29)):  # three of the leave days computed
-        attendance_compute_day(township_id=t.pk, day=day)
-    attendance_compute_day(township_id=t.pk, day=D(2026, 6, 1))  # no punch: absent
-    from conduct.models import WorkLog
-
-    WorkLog.objects.create(township=t, person=away, date=D(2026, 6, 2), content="返岗")
+    june = [x for x in _q2_working_days(t) if x.month == 6]
+    for day in june[1:]:
+        _punch_day(away, day)
+    _logs(away, june[1:])
+    attendance_compute_range(township_id=t.pk, start=D(2026, 4, 1), end=D(2026, 6, 30))
     report = appraisal_compute(township_id=t.pk, year=2026, number=2)
     s = report.scores.get()
-    # attendance: leave days are not absences: 60 * 60/61 = 59.016
-    # logs: 1 log over 61 - 3 recorded leave days = 58 days at work: 40 * 1/58 = 0.690
-    assert {c: (d["value"], d["score"]) for c, d in s.details.items()} == {
+    # attendance: the 40 leave days are not absences, 1 June is: 60 * 60/61 = 59.016
+    # logs: 20 logs over 61 - 40 = 21 days at work: 40 * 20/21 = 38.095
+    assert {c: (x["value"], x["score"]) for c, x in s.details.items()} == {
         "attendance_rate": ("0.98", "59.02"),
-        "work_logs": ("0.02", "0.69"),
+        "work_logs": ("0.95", "38.10"),
     }
-    assert s.total == Decimal("59.71")
+    assert s.total == Decimal("97.12")
+    assert WorkLog.objects.count() == 20
 
 
 def test_joined_mid_quarter_counts_working_days_from_joining_and_later_joiners_are_not_appraised(frozen):
