@@ -85,14 +85,38 @@ def test_r_fld_5_database_refuses_an_unclean_declaration(org, village):
 
 
 def test_r_fld_4_visit_records_transport_and_official_vehicle_use_record(org, village):
-    """R-FLD-4 is flagged on fuel claims by the expenses app; the visit keeps the means."""
+    """R-FLD-4 is flagged on fuel claims by the expenses app; the visit keeps the means, and an
+    official vehicle's trip names its use record."""
+    from fieldwork.rules import r_fld_4_public_transport
+
+    assert [
+        t
+        for t in ("bus", "foot", "bicycle", "official_vehicle", "private_car")
+        if r_fld_4_public_transport(t)
+    ] == [
+        "bus",
+        "foot",
+        "bicycle",
+    ]
+    # Refused: an official vehicle without its use record; a means that is not on the list.
     with pytest.raises(ValidationError) as exc:
-        log(org.staff, village, transport="official_vehicle")
+        log(org.staff, village, transport="official_vehicle", vehicle_use_ref="  ")
     assert "vehicle_use_ref" in exc.value.message_dict
-    visit = log(org.staff, village, transport="official_vehicle", vehicle_use_ref="YC-001")
+    with pytest.raises(ValidationError) as exc:
+        log(org.staff, village, transport="helicopter")
+    assert "transport" in exc.value.message_dict
+    assert not VillageVisit.objects.exists()
+    # Allowed: the means is kept as given.
+    visit = log(org.staff, village, transport="official_vehicle", vehicle_use_ref=" YC-001 ")
+    visit.refresh_from_db()
     assert visit.transport == "official_vehicle" and visit.vehicle_use_ref == "YC-001"
     bus = log(org.staff, village, date=TODAY() - dt.timedelta(days=3), transport="bus", vehicle_use_ref="x")
-    assert bus.vehicle_use_ref == ""
+    bus.refresh_from_db()
+    assert bus.transport == "bus" and bus.vehicle_use_ref == ""
+    car = log(org.staff, village, date=TODAY() - dt.timedelta(days=5), transport="private_car")
+    car.refresh_from_db()
+    assert car.transport == "private_car"
+    assert VillageVisit.objects.count() == 3
 
 
 def test_bad_dates_are_refused(org, village):

@@ -147,28 +147,34 @@ def test_r_exp_5_the_form_has_no_free_text_allowance_name(org, login):
 
 
 def test_r_fld_4_private_car_fuel_for_a_village_visit_is_a_finding(org):
+    """Only the three together make the finding: fuel, a private car, a village visit.  The claim
+    is recorded either way (FLAG, not BLOCK)."""
     budget(org, category="travel", amount="5000.00")
-    claim = record_expense(
-        org,
-        category="travel",
-        payee="加油站",
-        amount=Decimal("200.00"),
-        is_fuel=True,
-        transport="private_car",
-        village_visit=True,
-    )
-    official = record_expense(
-        org,
-        category="travel",
-        payee="加油站",
-        amount=Decimal("200.00"),
-        is_fuel=True,
-        transport="official_vehicle",
-        village_visit=True,
-    )
-    flagged = list(Finding.objects.filter(rule_id="R-FLD-4").values_list("target_id", flat=True))
-    assert flagged == [claim.pk]
-    assert official.pk not in flagged
+    cases = {
+        # (is_fuel, transport, village_visit): flagged?
+        (True, "private_car", True): True,
+        (True, "official_vehicle", True): False,
+        (True, "public", True): False,
+        (False, "private_car", True): False,  # parking or tolls, not fuel
+        (True, "private_car", False): False,  # not a village visit
+    }
+    claims = {}
+    for (is_fuel, transport, village_visit), _flagged in cases.items():
+        claims[(is_fuel, transport, village_visit)] = record_expense(
+            org,
+            category="travel",
+            payee="加油站",
+            amount=Decimal("200.00"),
+            is_fuel=is_fuel,
+            transport=transport,
+            village_visit=village_visit,
+        )
+    assert Expense.objects.count() == len(cases)
+    claim = claims[(True, "private_car", True)]
+    finding = Finding.objects.get(rule_id="R-FLD-4")
+    assert finding.target_id == claim.pk
+    assert finding.person == claim.recorded_by and finding.on_date == claim.spent_on
+    assert "200.00" in finding.detail and "加油站" in finding.detail
 
 
 @pytest.mark.parametrize(
