@@ -63,7 +63,7 @@ def attendance_summary(*, township_id: int, start: dt.date, end: dt.date) -> dic
             entry = out[r["person_id"]]
             for key in ("present", "late", "early", "absent"):
                 entry[key] = r[key]
-            entry["leave_days"] = r["leave_days"] or Decimal(0)
+            entry["leave_days"] = r["leave_days"]  # never NULL: a group has rows, a row has a value
     logs = (
         WorkLog.objects.filter(township_id=township_id, date__range=(start, end))
         .values("person_id")

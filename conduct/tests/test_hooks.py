@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from conduct.hooks import attendance_summary
+from conduct.hooks import attendance_summary, day_statuses_recompute, register
 from conduct.models import AttendanceDay, WorkLog
 from township.hooks import ANSWERS, QUESTIONS, AttendanceFigures, ask, conforms, mismatches
 from township.models import CalendarOverride
@@ -164,3 +164,20 @@ def test_attendance_summary_is_the_one_registered_answer(october):
     assert ANSWERS["attendance_summary"] == [attendance_summary]
     (answer,) = ask("attendance_summary", township_id=org.township.pk, start=OCT_1, end=OCT_31)
     assert answer[org.staff.pk]["absent"] == 2
+
+
+@pytest.fixture
+def registry():
+    """The answers as the app registered them, whatever the test does to them."""
+    saved = {q: list(funcs) for q, funcs in ANSWERS.items()}
+    yield
+    ANSWERS.clear()
+    ANSWERS.update(saved)
+
+
+def test_register_answers_the_apps_questions(registry):
+    """register() (called by ConductConfig.ready) answers exactly these questions, once each."""
+    ANSWERS["attendance_summary"], ANSWERS["day_statuses_recompute"] = [], []
+    register()
+    assert ANSWERS["attendance_summary"] == [attendance_summary]
+    assert ANSWERS["day_statuses_recompute"] == [day_statuses_recompute]

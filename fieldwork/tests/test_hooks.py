@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from fieldwork.hooks import fieldwork_days, fieldwork_summary
+from fieldwork.hooks import fieldwork_days, fieldwork_summary, register
 from fieldwork.models import DayPart
 from fieldwork.tests.factories import (
     HouseholdFactory,
@@ -178,3 +178,20 @@ def test_the_registered_answers(world):
     assert days == {(org.staff.pk, ON): Decimal("1")}
     (summary,) = ask("fieldwork_summary", township_id=org.township.pk, year=2025, on=ON)
     assert summary[org.staff.pk]["village_days"] == Decimal("3.5")
+
+
+@pytest.fixture
+def registry():
+    """The answers as the app registered them, whatever the test does to them."""
+    saved = {q: list(funcs) for q, funcs in ANSWERS.items()}
+    yield
+    ANSWERS.clear()
+    ANSWERS.update(saved)
+
+
+def test_register_answers_the_apps_questions(registry):
+    """register() (called by FieldworkConfig.ready) answers exactly these questions, once each."""
+    ANSWERS["fieldwork_days"], ANSWERS["fieldwork_summary"] = [], []
+    register()
+    assert ANSWERS["fieldwork_days"] == [fieldwork_days]
+    assert ANSWERS["fieldwork_summary"] == [fieldwork_summary]

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from petitions import hooks as petition_hooks
 from petitions import services
-from petitions.hooks import petition_summary
+from petitions.hooks import petition_summary, reception_days
 from petitions.tests.factories import register
 from township.approvals import approval_decide, approvals_for_target
 from township.hooks import ANSWERS, QUESTIONS, PetitionSummary, ask, conforms, mismatches
@@ -170,7 +171,6 @@ def test_petition_summary_is_the_registered_answer(world):
 def test_reception_days_published_ones_in_weekday_order(org, other_org):
     from django.utils import translation
 
-    from petitions.hooks import reception_days
     from petitions.models import ReceptionDay
 
     org.leader.full_name, org.principal.full_name = "王伟", "李强"
@@ -192,3 +192,20 @@ def test_reception_days_published_ones_in_weekday_order(org, other_org):
     assert not mismatches(answer, QUESTIONS["reception_days"].answer_type)
     assert [f.__name__ for f in ANSWERS["reception_days"]] == ["reception_days"]
     assert reception_days(township_id=tid + 10_000) == []
+
+
+@pytest.fixture
+def registry():
+    """The answers as the app registered them, whatever the test does to them."""
+    saved = {q: list(funcs) for q, funcs in ANSWERS.items()}
+    yield
+    ANSWERS.clear()
+    ANSWERS.update(saved)
+
+
+def test_register_answers_the_apps_questions(registry):
+    """register() (called by PetitionsConfig.ready) answers exactly these questions, once each."""
+    ANSWERS["petition_summary"], ANSWERS["reception_days"] = [], []
+    petition_hooks.register()
+    assert ANSWERS["petition_summary"] == [petition_summary]
+    assert ANSWERS["reception_days"] == [reception_days]
