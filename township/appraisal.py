@@ -196,11 +196,12 @@ def indicator_set(*, actor, county, year: int, code: str, weight, deduction, ena
     return obj
 
 
-def _merge(answers: list[dict]) -> dict:
-    merged: dict = {}
+def _merge(answers: list[dict[int, dict]]) -> dict[int, dict]:
+    """Several apps' answers {person_id: {figure: value}} as one; a later app adds figures."""
+    merged: dict[int, dict] = {}
     for a in answers:
-        for key, value in (a or {}).items():
-            merged.setdefault(key, {}).update(value if isinstance(value, dict) else {"value": value})
+        for key, value in a.items():
+            merged.setdefault(key, {}).update(value)
     return merged
 
 
@@ -233,7 +234,7 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
     fieldwork = _merge(ask("fieldwork_summary", township_id=township.pk, year=end.year, on=end))
     petitions: dict = {}
     for answer in ask("petition_summary", township_id=township.pk, start=start, end=end):
-        petitions.update((answer or {}).get("by_leader", {}))
+        petitions.update(answer["by_leader"])
     for pk, row in figures.items():
         row["attendance"] = attendance.get(pk, {})
         row["fieldwork"] = fieldwork.get(pk, {})

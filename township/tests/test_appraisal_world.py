@@ -95,6 +95,7 @@ def build_world():
     db_ = DepartmentFactory(township=b)
     zed = UserFactory(township=b, department=db_, roles=[Role.LEADER_IN_CHARGE, Role.STAFF], full_name="泽")
     inspector = UserFactory(township=None, roles=[Role.INSPECTOR])  # county level: not appraised
+    eve = UserFactory(township=a, department=d1, roles=[Role.STAFF], full_name="伊", is_active=False)  # left
     village, village_b = VillageFactory(township=a), VillageFactory(township=b)
 
     # --- attendance: statuses computed from real punches and leave on five working days --------
@@ -191,6 +192,8 @@ def build_world():
     dismissed = finding_raise(rule_id="R-ATT-2", township=a, person=ann, detail="迟到", on_date=D(2026, 6, 2))
     supervision.finding_dismiss(actor=inspector, finding_id=dismissed.pk, reason="设备故障")
     finding_raise(rule_id="R-MTG-2", township=b, person=zed, detail="超规模", on_date=D(2026, 4, 13))
+    # Eve has left: her own study finding is not her department's
+    finding_raise(rule_id="R-STUDY-1", township=a, person=eve, detail="未学习", on_date=D(2026, 4, 14))
 
     def violation(person, day, handling=None):
         v = supervision.violation_record(
@@ -209,6 +212,7 @@ def build_world():
     violation(cai, D(2026, 6, 3), handling="criticism")  # counts
     violation(dan, D(2026, 3, 2))  # before the quarter
     violation(zed, D(2026, 5, 6))
+    violation(eve, D(2026, 5, 6))
     return SimpleNamespace(
         a=a, b=b, d1=d1, d2=d2, ann=ann, bob=bob, cai=cai, dan=dan, zed=zed, inspector=inspector
     )
@@ -394,8 +398,44 @@ def test_petitions_apply_with_a_finding_even_without_a_case_due():
 
 def test_no_applicable_indicator_scores_zero():
     row = _row()
-    total, details = score_person(row, _indicators(attendance_rate=("40", "0"), research_reports=("60", "0")))
+    inds = _indicators(
+        attendance_rate=("40", "0"),
+        work_logs=("10", "0"),
+        village_days=("20", "0"),
+        research_reports=("20", "0"),
+        pairing=("10", "0"),
+    )
+    total, details = score_person(row, inds)
     assert total == Decimal("0") and {d["score"] for d in details.values()} == {"n/a"}
+
+
+def test_a_leader_with_every_case_on_time_and_no_finding_scores_full_petitions():
+    row = _row(attendance={"working_days": 20, "absent": 0}, petitions={"on_time": 3, "overdue": 0})
+    total, details = score_person(row, _indicators(attendance_rate=("50", "0"), petitions=("50", "2")))
+    assert details["petitions"] == {"value": "1.00", "score": "50.00", "weight": "50.00"}  # 50 * 3/3
+    assert total == Decimal("100.00")
+
+
+def test_effective_weights_and_scores_round_half_up():
+    row = _row(
+        fieldwork={"reports": 1, "reports_target": 0, "village_days": Decimal("3.3"), "prorated_target": 8}
+    )
+    inds = _indicators(meetings=("1", "0"), village_days=("7", "0"), research_reports=("0.04", "0"))
+    total, details = score_person(row, inds)
+    # reports n/a: factor 8.04/8 = 1.005; meetings 1 * 1.005 = 1.005 -> 1.01 (half even would say 1.00);
+    # village 7 * 1.005 = 7.035 -> 7.04, ratio 3.3/8 = 0.4125 -> 0.41, score 7.035 * 0.4125 = 2.9019 -> 2.90
+    assert details == {
+        "meetings": {"value": "0", "score": "1.01", "weight": "1.01"},
+        "village_days": {"value": "0.41", "score": "2.90", "weight": "7.04"},
+        "research_reports": {"value": "n/a", "score": "n/a", "weight": "0.00"},
+    }
+    assert total == Decimal("3.91")
+
+
+def test_answers_of_several_apps_are_merged_per_person():
+    from township.appraisal import _merge
+
+    assert _merge([{1: {"a": 1}, 2: {"a": 2}}, {1: {"b": 3}}, {}]) == {1: {"a": 1, "b": 3}, 2: {"a": 2}}
 
 
 def test_deductions_floor_each_indicator_at_zero_and_violations_take_the_total_below_zero():
@@ -586,16 +626,18 @@ def test_r_sup_7_invalid_values_are_refused_before_anything_is_written(org):
     assert exc.value.message_dict == {"deduction": ["Enter a number of points, 0 or more."]}
     with pytest.raises(ValidationError) as exc:
         _set(org.admin, county, code="invented_ranking")
-    assert "code" in exc.value.message_dict
+    assert exc.value.message_dict == {"code": ["Not an indicator the appraisal can compute."]}
     assert not AppraisalIndicator.objects.exists()
+    _set(org.admin, county, code="violations", weight=Decimal("0"), deduction=Decimal("0"))  # 0 is allowed
     _set(org.admin, county, weight=Decimal("12.5"), deduction=Decimal("2"), enabled=False)
     with pytest.raises(ValidationError) as exc:
         _set(org.admin, county, weight=Decimal("1000"))  # five digits, two of them decimals: at most 999.99
     assert "weight" in exc.value.message_dict
-    row = AppraisalIndicator.objects.get()
+    row = AppraisalIndicator.objects.get(code="late_early")
     assert (row.weight, row.deduction, row.enabled) == (Decimal("12.50"), Decimal("2.00"), False)
     _set(org.admin, county, weight=Decimal("15"), deduction=Decimal("0.5"))  # updates the same row
-    row = AppraisalIndicator.objects.get()
+    row = AppraisalIndicator.objects.get(code="late_early")
+    assert AppraisalIndicator.objects.count() == 2
     assert (row.weight, row.deduction, row.enabled) == (Decimal("15.00"), Decimal("0.50"), True)
 
 
@@ -695,14 +737,23 @@ def test_period_bounds(period, number, bounds):
     assert period_bounds(period, 2028, number) == bounds
 
 
-@pytest.mark.parametrize(("period", "number"), [("quarter", 0), ("quarter", 5), ("month", 0), ("month", 13)])
-def test_period_bounds_refuse_a_quarter_or_month_that_does_not_exist(period, number):
+@pytest.mark.parametrize(
+    ("period", "number", "message"),
+    [
+        ("quarter", 0, "A quarter is 1 to 4."),
+        ("quarter", 5, "A quarter is 1 to 4."),
+        ("month", 0, "A month is 1 to 12."),
+        ("month", 13, "A month is 1 to 12."),
+    ],
+)
+def test_period_bounds_refuse_a_quarter_or_month_that_does_not_exist(period, number, message):
     from django.core.exceptions import ValidationError
 
     from township.appraisal import period_bounds
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:
         period_bounds(period, 2026, number)
+    assert exc.value.messages == [message]
 
 
 def test_indicators_of_a_year_fall_back_to_the_latest_earlier_year_then_to_the_defaults(org):
