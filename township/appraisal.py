@@ -18,7 +18,8 @@ Decisions on what is fair (tested one by one in township/tests/test_appraisal_wo
   per occurrence are not scaled: a late arrival costs everyone the same.
 * **Joined during the period.**  Attendance and work logs count from the day the person joined
   the township (``User.joined_on``): the attendance question is asked again from that day for
-  the people who joined within the period (one more question per distinct joining date).
+  the people who joined within the period (one more question per distinct joining date), and
+  their unit's findings (a week without group study) count from that day too.
   Village-day, report and pairing targets are already pro-rated by joining date (R-FLD-1).
   Somebody who joined after the period's end is not appraised for it.
 * **Leave.**  Approved leave, trips and village days are not absences: the attendance rate is
@@ -221,6 +222,7 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
         .values_list("pk", "department_id", "joined_on")
     )
     figures: dict[int, dict] = {pk: {"department_id": dept} for pk, dept, _j in people}
+    since = {pk: max(start, joined_on or start) for pk, _dept, joined_on in people}
     attendance = _merge(ask("attendance_summary", township_id=township.pk, start=start, end=end))
     # Who joined during the period: attendance from their joining day (one question per date).
     joined: dict[dt.date, list[int]] = defaultdict(list)
@@ -228,9 +230,9 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
         if joined_on and joined_on > start:
             joined[joined_on].append(pk)
     for joined_on, pks in joined.items():
-        since = _merge(ask("attendance_summary", township_id=township.pk, start=joined_on, end=end))
+        answers = _merge(ask("attendance_summary", township_id=township.pk, start=joined_on, end=end))
         for pk in pks:
-            attendance[pk] = since.get(pk, {})
+            attendance[pk] = answers.get(pk, {})
     fieldwork = _merge(ask("fieldwork_summary", township_id=township.pk, year=end.year, on=end))
     petitions: dict = {}
     for answer in ask("petition_summary", township_id=township.pk, start=start, end=end):
@@ -243,17 +245,22 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
     counts = (
         Finding.objects.filter(township=township, on_date__range=(start, end))
         .exclude(status=FindingStatus.DISMISSED)
-        .values_list("person_id", "department_id", "rule_id")
+        .values_list("person_id", "department_id", "rule_id", "on_date")
         .annotate(n=Count("pk"))
+        .order_by()
     )
-    dept_findings: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for person_id, dept_id, rule_id, n in counts:
+    dept_findings: dict[int, list[tuple[dt.date, str, int]]] = defaultdict(list)
+    for person_id, dept_id, rule_id, on_date, n in counts:
         if person_id in figures:
             figures[person_id]["findings"][rule_id] += n
         elif person_id is None and dept_id:
-            dept_findings[dept_id][rule_id] += n
-    for row in figures.values():
-        row["department_findings"] = dept_findings.get(row["department_id"], {})
+            dept_findings[dept_id].append((on_date, rule_id, n))
+    for pk, row in figures.items():
+        # A unit's findings count for its people from the day they joined.
+        row["department_findings"] = defaultdict(int)
+        for on_date, rule_id, n in dept_findings.get(row["department_id"], []):
+            if on_date >= since[pk]:
+                row["department_findings"][rule_id] += n
     violations = (
         Violation.objects.filter(township=township, on_date__range=(start, end), person__isnull=False)
         .exclude(handling="none")

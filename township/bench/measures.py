@@ -175,9 +175,9 @@ def appraisal_sql(*, township_id: int, start: dt.date, end: dt.date, today: dt.d
             key="responsible_leader_id",
         )
     ctes.append(
-        "fnd AS (SELECT person_id, department_id, rule_id, count(*) AS n FROM township_finding "
+        "fnd AS (SELECT person_id, department_id, rule_id, on_date, count(*) AS n FROM township_finding "
         "WHERE township_id = %(t)s AND on_date BETWEEN %(s)s AND %(e)s AND status <> 'dismissed' "
-        "GROUP BY person_id, department_id, rule_id)"
+        "GROUP BY person_id, department_id, rule_id, on_date)"
     )
     part(
         "pf",
@@ -186,12 +186,15 @@ def appraisal_sql(*, township_id: int, start: dt.date, end: dt.date, today: dt.d
         "GROUP BY person_id",
         ["findings"],
     )
-    ctes.append(
-        "df AS (SELECT department_id, jsonb_object_agg(rule_id, n) AS department_findings FROM fnd "
-        "WHERE person_id IS NULL AND department_id IS NOT NULL GROUP BY department_id)"
+    # A unit's findings count for its people from the day they joined.
+    part(
+        "df",
+        "SELECT person_id, jsonb_object_agg(rule_id, n) AS department_findings FROM "
+        "(SELECT people.id AS person_id, fnd.rule_id, sum(fnd.n) AS n FROM fnd "
+        "JOIN people ON people.department_id = fnd.department_id "
+        "WHERE fnd.person_id IS NULL AND fnd.on_date >= people.since GROUP BY 1, 2) x GROUP BY person_id",
+        ["department_findings"],
     )
-    cols.append("df.department_findings")
-    joins.append("LEFT JOIN df ON df.department_id = people.department_id")
     part(
         "vio",
         "SELECT person_id, count(*) AS violations FROM township_violation WHERE township_id = %(t)s "
