@@ -367,11 +367,13 @@ def test_r_pet_8_concerned_leader_cannot_be_assigned_or_act(org):
 
 def test_r_pet_9_satisfaction_prompt_four_weeks_after_reply(org):
     case = replied(org, on=days_ago(40), reply_on=days_ago(28))
-    replied(org, on=days_ago(40), reply_on=days_ago(10))
+    recent = replied(org, on=days_ago(40), reply_on=days_ago(27))  # one day short of four weeks
+    told_before = Notification.objects.filter(text__contains=recent.number).count()
     counts = services.petition_clocks_run()
     assert counts["prompted"] == 1
     assert services.petition_clocks_run()["prompted"] == 0
     assert Notification.objects.filter(recipient=org.clerk, text__contains=case.number).count() == 1
+    assert Notification.objects.filter(text__contains=recent.number).count() == told_before
 
 
 # --- R-PET-7: on-time quota -------------------------------------------------------------------------

@@ -235,21 +235,30 @@ def test_r_pet_9_statistics_counts_and_breakdowns(org, login):
     on_time = replied(org, on=days_ago(20), reply_on=days_ago(10), village=village)
     services.petition_case_record_satisfaction(actor=org.clerk, case_id=on_time.pk, satisfied=True)
     late = in_progress(org, on=days_ago(80))
-    services.petition_case_reply(actor=org.leader, case_id=late.pk, text="迟复", coordinated=True)
+    services.petition_case_reply(
+        actor=org.leader, case_id=late.pk, text="迟复", coordinated=True, facts_clarified=True
+    )
     services.petition_case_refuse(actor=org.clerk, case_id=register(org).pk, reason="不属于受理范围")
     register(org, channel="letter")
+    replied(org, on=days_ago(150), reply_on=days_ago(140))  # before the period: not counted
+    clarified = in_progress(org, on=days_ago(5))
+    services.petition_case_reply(actor=org.leader, case_id=clarified.pk, text="已查清", facts_clarified=True)
+    assert login(org.staff).get(reverse("petitions:statistics")).status_code in (403, 404)
     c = login(org.principal)
     start = days_ago(100).isoformat()
     stats = c.get(
         reverse("petitions:statistics"), {"start": start, "end": dt.date.today().isoformat()}
     ).context["stats"]
     t = stats["total"]
-    assert (t["received"], t["accepted"], t["not_accepted"], t["replied"]) == (4, 2, 1, 2)
-    assert (t["on_time"], t["overdue"], t["satisfied"], t["resolved"], t["coordinated"]) == (1, 1, 1, 1, 1)
-    assert t["on_time_rate"] == 50.0
+    # 5 in the period: on_time (replied, resolved, satisfied), late (replied overdue, coordinated,
+    # facts clarified), refused, a letter not yet accepted, clarified (replied on time, facts clarified).
+    assert (t["received"], t["accepted"], t["not_accepted"], t["replied"]) == (5, 3, 1, 3)
+    assert (t["on_time"], t["overdue"], t["satisfied"], t["resolved"], t["coordinated"]) == (2, 1, 1, 1, 1)
+    assert t["facts_clarified"] == 2
+    assert round(t["on_time_rate"], 1) == 66.7
     assert {r["label"]: r["received"] for r in stats["by_village"]}["东河村"] == 1
     leader_row = next(r for r in stats["by_leader"] if r["responsible_leader_id"] == org.leader.pk)
-    assert (leader_row["replied"], leader_row["on_time"]) == (2, 1)
+    assert (leader_row["replied"], leader_row["on_time"]) == (3, 2)
     xlsx = c.get(reverse("petitions:statistics"), {"start": start, "export": "xlsx"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     report = c.get(reverse("petitions:monthly_report"), {"month": dt.date.today().strftime("%Y-%m")})
