@@ -46,6 +46,17 @@ def test_r_exp_4_beat_schedule_registered():
 
     entry = app.conf.beat_schedule["reception-prepare-quarter-disclosures"]
     assert entry["task"] == "conduct.reception.tasks.prepare_quarter_disclosures"
+    # The name resolves to a task the worker knows (a typo here would be silently never run).
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert app.tasks[entry["task"]].name == entry["task"]
+    # 01:30 on the first day of each quarter, whatever the weekday.
+    schedule = entry["schedule"]
+    assert schedule.minute == {30}
+    assert schedule.hour == {1}
+    assert schedule.day_of_month == {1}
+    assert schedule.month_of_year == {1, 4, 7, 10}
+    assert schedule.day_of_week == set(range(7))
 
 
 def test_r_exp_4_published_report_is_immutable_and_corrected_by_a_new_version(org):
