@@ -80,9 +80,22 @@ def test_r_mtg_2_third_plenary_meeting_refused(org):
 def test_r_mtg_2_rejected_and_other_months_do_not_count(org):
     a = submit(org, meeting_type=MeetingType.PLENARY)
     submit(org, meeting_type=MeetingType.PLENARY)
+    with pytest.raises(ValidationError, match="R-MTG-2"):
+        submit(org, meeting_type=MeetingType.PLENARY, title="第三次")
+    assert not Meeting.objects.filter(title="第三次").exists()
     approval_decide(actor=org.principal, request_id=a.approval_id, decision="reject", comment="合并开")
-    submit(org, meeting_type=MeetingType.PLENARY)  # the rejected one freed its slot
-    submit(org, meeting_type=MeetingType.PLENARY, date=next_month_day(1) + dt.timedelta(days=40))
+    third = submit(org, meeting_type=MeetingType.PLENARY, title="第三次")  # the rejected one freed its slot
+    assert third.status == MeetingStatus.PENDING
+    with pytest.raises(ValidationError, match="R-MTG-2"):
+        submit(org, meeting_type=MeetingType.PLENARY, title="第四次")
+    # The month after next has its own two.
+    later = next_month_day(1) + dt.timedelta(days=40)
+    for title in ("下月一", "下月二"):
+        assert (
+            submit(org, meeting_type=MeetingType.PLENARY, date=later, title=title).status
+            == MeetingStatus.PENDING
+        )
+    assert Meeting.objects.filter(meeting_type=MeetingType.PLENARY).count() == 5
 
 
 def test_r_mtg_2_cap_comes_from_policy(org):
@@ -267,8 +280,28 @@ def test_cancelled_meeting_frees_its_room_and_its_slot(org):
     room = RoomFactory(township=org.township)
     m = approve(submit(org, room=room, meeting_type=MeetingType.PLENARY), org.principal)
     submit(org, meeting_type=MeetingType.PLENARY)
+    with pytest.raises(ValidationError, match="R-MTG-2"):
+        submit(org, room=room, meeting_type=MeetingType.PLENARY, title="补开")
+    with pytest.raises(ValidationError, match="already booked"):  # the room is taken at that hour
+        submit(
+            org,
+            room=room,
+            start_time=m.starts_at.astimezone(timezone.get_current_timezone()).time(),
+            meeting_type=MeetingType.SPECIAL_TOPIC,
+            title="补开",
+        )
+    assert not Meeting.objects.filter(title="补开").exists()
     services.meeting_cancel(actor=org.clerk, meeting_id=m.pk, reason="改期")
-    submit(org, room=room, meeting_type=MeetingType.PLENARY)
+    m.refresh_from_db()
+    assert m.status == MeetingStatus.CANCELLED
+    again = submit(
+        org,
+        room=room,
+        start_time=m.starts_at.astimezone(timezone.get_current_timezone()).time(),
+        meeting_type=MeetingType.PLENARY,
+        title="补开",
+    )
+    assert again.status == MeetingStatus.PENDING and again.room == room and again.starts_at == m.starts_at
 
 
 # --- bad input -----------------------------------------------------------------------------------
