@@ -96,6 +96,9 @@ def test_r_mtg_2_rejected_and_other_months_do_not_count(org):
             == MeetingStatus.PENDING
         )
     assert Meeting.objects.filter(meeting_type=MeetingType.PLENARY).count() == 5
+    # ... and they do not count for next month either: with one slot freed there, it is taken.
+    approval_decide(actor=org.principal, request_id=third.approval_id, decision="reject", comment="再议")
+    assert submit(org, meeting_type=MeetingType.PLENARY, title="第五次").status == MeetingStatus.PENDING
 
 
 def test_r_mtg_2_cap_comes_from_policy(org):
