@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from fieldwork.rules import r_fld_1_targets
@@ -42,24 +43,29 @@ def test_r_fld_1_joined_during_the_year_owes_part_of_it():
     assert r_fld_1_targets(120, year=2025, on=dt.date(2025, 3, 1), joined_on=dt.date(2025, 7, 1))[1] == 0
 
 
+@time_machine.travel(dt.datetime(2026, 1, 3, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_r_fld_1_distinct_days_half_counts_half(org):
+    """Two half days in two villages on one date make one day; a half day on 31 December of the
+    year before does not count for this year (frozen on 3 January so both sides are seen)."""
     v1, v2 = VillageFactory(township=org.township), VillageFactory(township=org.township)
-    d = timezone.localdate() - dt.timedelta(days=2)
+    d = dt.date(2026, 1, 1)
     VisitFactory(person=org.staff, village=v1, date=d, part="am")
     VisitFactory(person=org.staff, village=v2, date=d, part="pm")
+    VisitFactory(person=org.staff, village=v1, date=d + dt.timedelta(days=1), part="pm")
     VisitFactory(person=org.staff, village=v1, date=d - dt.timedelta(days=1), part="pm")
-    row = quota_rows(User.objects.filter(pk=org.staff.pk), year=d.year, on=timezone.localdate())[0]
-    if (d - dt.timedelta(days=1)).year == d.year:
-        assert row.days == Decimal("1.5")
+    row = quota_rows(User.objects.filter(pk=org.staff.pk), year=2026, on=timezone.localdate())[0]
+    assert row.days == Decimal("1.5")
+    last_year = quota_rows(User.objects.filter(pk=org.staff.pk), year=2025, on=dt.date(2025, 12, 31))[0]
+    assert last_year.days == Decimal("0.5")
     days = fieldwork_days(township_id=org.township.pk, start=d - dt.timedelta(days=1), end=d)
     assert days[(org.staff.pk, d)] == Decimal("1")
     assert days[(org.staff.pk, d - dt.timedelta(days=1))] == Decimal("0.5")
 
 
+@time_machine.travel(dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_r_fld_1_behind_warning_on_home_page(org, login):
+    # 15 June: 60 x 166/365 = 27.3 days due, none done: more than 10 days behind.
     today = timezone.localdate()
-    if today.timetuple().tm_yday < 80:
-        pytest.skip("early in the year nobody is 10 days behind a 60-day quota")
     response = login(org.staff).get("/")
     assert response.status_code == 200
     assert 'data-testid="fieldwork-behind"' in response.content.decode()
@@ -67,6 +73,14 @@ def test_r_fld_1_behind_warning_on_home_page(org, login):
         actor=org.admin, key="R-FLD-1.warning_days", year=today.year, value="400", township=org.township
     )
     assert 'data-testid="fieldwork-behind"' not in login(org.staff).get("/").content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 1, 20, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_r_fld_1_no_behind_warning_early_in_the_year(org, login):
+    # 20 January: 60 x 20/365 = 3.3 days due: not 10 days behind.
+    response = login(org.staff).get("/")
+    assert response.status_code == 200
+    assert 'data-testid="fieldwork-behind"' not in response.content.decode()
 
 
 def test_hooks_answer_days_and_summary(org):
