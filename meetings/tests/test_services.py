@@ -126,6 +126,7 @@ def test_r_mtg_2_principal_leader_override_is_recorded_and_raises_a_finding(org)
 def test_r_mtg_2_override_does_not_set_aside_other_rules(org):
     with pytest.raises(ValidationError, match="R-MTG-7"):
         submit(org, actor=org.principal, banners=True, override_reason="上级要求")
+    assert not Meeting.objects.exists() and not RuleOverride.objects.exists()
 
 
 def test_r_mtg_3_fourth_business_meeting_refused(org):
@@ -134,6 +135,7 @@ def test_r_mtg_3_fourth_business_meeting_refused(org):
     with pytest.raises(ValidationError) as exc:
         submit(org, meeting_type=MeetingType.BUSINESS)
     assert "R-MTG-3" in messages(exc)
+    assert Meeting.objects.filter(meeting_type=MeetingType.BUSINESS).count() == 3
     submit(org, meeting_type=MeetingType.SPECIAL_TOPIC)  # other kinds are not capped
     override = submit(org, actor=org.principal, meeting_type=MeetingType.BUSINESS, override_reason="县里要求")
     assert RuleOverride.objects.filter(rule_id="R-MTG-3", target_id=override.pk).exists()
@@ -160,6 +162,7 @@ def test_r_mtg_5_request_over_two_hours_refused_except_statutory(org):
     with pytest.raises(ValidationError) as exc:
         submit(org, planned_minutes=150)
     assert "R-MTG-5" in messages(exc) and "planned_minutes" in exc.value.message_dict
+    assert not Meeting.objects.exists()
     submit(org, meeting_type=MeetingType.PEOPLES_CONGRESS, planned_minutes=240)
     submit(org, planned_minutes=120)
 
@@ -207,6 +210,9 @@ def test_r_mtg_6_three_speakers_on_one_item_refused(org):
     with pytest.raises(ValidationError) as exc:
         submit(org, agenda=[("秋收安排", ["甲", "乙", "丙"]), ("其他", ["丁"])])
     assert "R-MTG-6" in messages(exc) and "秋收安排" in messages(exc)
+    assert not Meeting.objects.exists() and not AgendaItem.objects.exists()
+    two = submit(org, agenda=[("秋收安排", ["甲", "乙"]), ("其他", ["丁"])])
+    assert two.status == MeetingStatus.PENDING
 
 
 @pytest.mark.parametrize("item", ["backdrop", "carpet", "flowers", "tablecloth", "banners"])
@@ -214,6 +220,7 @@ def test_r_mtg_7_frugality_items_refused(org, item):
     with pytest.raises(ValidationError) as exc:
         submit(org, **{item: True})
     assert "R-MTG-7" in messages(exc) and item in exc.value.message_dict
+    assert not Meeting.objects.exists()
 
 
 def test_r_mtg_7_database_refuses_a_banner_too(org):
@@ -229,6 +236,7 @@ def test_r_mtg_7_database_refuses_a_banner_too(org):
 def test_r_mtg_8_meals_alcohol_cigarettes_fruit_refused(org, kw):
     with pytest.raises(ValidationError, match="R-MTG-8"):
         submit(org, **kw)
+    assert not Meeting.objects.exists()
 
 
 def test_r_mtg_8_fruit_allowed_at_retired_cadres_symposium_and_canteen_meal_allowed(org):
@@ -243,6 +251,7 @@ def test_r_mtg_9_scenic_spot_or_high_end_hotel_refused(org, kind):
     with pytest.raises(ValidationError) as exc:
         submit(org, venue_kind="outside", room=None, outside_place="某山庄", outside_kind=kind)
     assert "R-MTG-9" in messages(exc)
+    assert not Meeting.objects.exists()
     meeting = submit(
         org, venue_kind="outside", room=None, outside_place="东河村委会", outside_kind="village_office"
     )
