@@ -162,6 +162,24 @@ def browser_login(page, username, password="pass-12345"):
     page.wait_for_load_state("networkidle")
 
 
+def clear_cache():
+    """Empty this run's cache.  Only this run's keys go (its KEY_PREFIX, one per xdist worker):
+    the Celery broker shares the Redis database, and cache.clear() would flush it whole."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _cold_cache():
+    """Every test starts with an empty cache, so no test passes (or counts its queries) on what an
+    earlier one cached.  Tests about Redis itself use a private Redis or prefix of their own."""
+    clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _english_messages_in_unit_tests():
     """Services' messages in English inside tests (pages still negotiate their own language)."""

@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from petitions import rules, services
 from petitions.models import PetitionCase, PetitionEvent, Status
@@ -274,7 +275,7 @@ def test_r_pet_3_rejected_extension_keeps_the_deadline(org):
 def test_r_pet_3_overdue_reply_raises_one_finding(org):
     case = in_progress(org, on=days_ago(70))
     services.petition_clocks_run()
-    services.petition_clocks_run(today=dt.date.today())
+    services.petition_clocks_run(today=timezone.localdate())
     assert Finding.objects.filter(rule_id="R-PET-3").count() == 1
     services.petition_case_reply(actor=org.leader, case_id=case.pk, text="答复")
     f = Finding.objects.get(rule_id="R-PET-3")
@@ -305,7 +306,9 @@ def test_r_pet_4_review_within_thirty_days(org):
     services.petition_case_record_satisfaction(actor=org.clerk, case_id=ok.pk, satisfied=False)
     services.petition_case_request_review(actor=org.clerk, case_id=ok.pk, reason="不服答复")
     ok.refresh_from_db()
-    assert ok.status == Status.REVIEW_REQUESTED and ok.next_due == dt.date.today() + dt.timedelta(days=30)
+    assert ok.status == Status.REVIEW_REQUESTED and ok.next_due == timezone.localdate() + dt.timedelta(
+        days=30
+    )
     services.petition_case_reply_review(actor=org.leader, case_id=ok.pk, text="复查维持")
     services.petition_case_close(actor=org.principal, case_id=ok.pk)
 
@@ -385,7 +388,7 @@ def test_r_pet_7_leader_below_on_time_target_gets_a_monthly_finding(org):
     replied(org, on=days_ago(20), reply_on=days_ago(0))  # both replies today: the same month
     late = in_progress(org, on=days_ago(80))
     services.petition_case_reply(actor=org.leader, case_id=late.pk, text="迟复")
-    month = dt.date.today().replace(day=1)
+    month = timezone.localdate().replace(day=1)
     assert services.petition_on_time_quota_run(month_start=month) >= 1
     assert services.petition_on_time_quota_run(month_start=month) >= 1  # idempotent
     f = Finding.objects.get(rule_id="R-PET-7")

@@ -1,10 +1,10 @@
-import datetime as dt
 import io
 import shutil
 import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from petitions import services
@@ -106,7 +106,7 @@ def _register_post(**over):
         "matter": "征地补偿款至今未发放，请求尽快落实",
         "concerns": "",
         "headcount": "",
-        "registered_on": dt.date.today().isoformat(),
+        "registered_on": timezone.localdate().isoformat(),
         "p-TOTAL_FORMS": "3",
         "p-INITIAL_FORMS": "0",
         "p-MIN_NUM_FORMS": "0",
@@ -247,7 +247,7 @@ def test_r_pet_9_statistics_counts_and_breakdowns(org, login):
     c = login(org.principal)
     start = days_ago(100).isoformat()
     stats = c.get(
-        reverse("petitions:statistics"), {"start": start, "end": dt.date.today().isoformat()}
+        reverse("petitions:statistics"), {"start": start, "end": timezone.localdate().isoformat()}
     ).context["stats"]
     t = stats["total"]
     # 5 in the period: on_time (replied, resolved, satisfied), late (replied overdue, coordinated,
@@ -261,7 +261,7 @@ def test_r_pet_9_statistics_counts_and_breakdowns(org, login):
     assert (leader_row["replied"], leader_row["on_time"]) == (3, 2)
     xlsx = c.get(reverse("petitions:statistics"), {"start": start, "export": "xlsx"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    report = c.get(reverse("petitions:monthly_report"), {"month": dt.date.today().strftime("%Y-%m")})
+    report = c.get(reverse("petitions:monthly_report"), {"month": timezone.localdate().strftime("%Y-%m")})
     assert report.content.startswith(b"%PDF")
 
 
@@ -270,7 +270,7 @@ def test_r_pet_7_on_time_rate_per_leader_in_the_summary_hook(org):
     late = in_progress(org, on=days_ago(80))
     services.petition_case_reply(actor=org.leader, case_id=late.pk, text="迟复")
     (summary,) = ask(
-        "petition_summary", township_id=org.township.pk, start=days_ago(100), end=dt.date.today()
+        "petition_summary", township_id=org.township.pk, start=days_ago(100), end=timezone.localdate()
     )
     assert {k: summary[k] for k in ("received", "accepted", "on_time", "overdue", "satisfied")} == {
         "received": 2,
@@ -307,7 +307,7 @@ def test_r_pet_6_reception_recorded_and_opens_a_case(org, login):
     resp = c.post(
         reverse("petitions:reception_records"),
         {
-            "on_date": dt.date.today().isoformat(),
+            "on_date": timezone.localdate().isoformat(),
             "leader": org.principal.pk,
             "place": "接待室",
             "visitors": 3,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -189,7 +190,7 @@ def test_typed_dates_in_every_list_filter_never_fail(world: World, db, raw):
 
 def _imports(world):
     o = world.mine.org
-    today = dt.date.today()
+    today = timezone.localdate()
     from petitions.resources import HistoricalCaseResource
 
     case_row = dict(zip(HistoricalCaseResource.COLUMNS, HistoricalCaseResource.EXAMPLE, strict=True))
