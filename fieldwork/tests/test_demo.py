@@ -1,5 +1,8 @@
+import datetime as dt
 import random
+import zoneinfo
 
+import time_machine
 from django.utils import timezone
 
 from fieldwork.demo import seed_fieldwork
@@ -18,7 +21,15 @@ def test_demo_seeds_a_year_some_on_track_some_behind(org):
             category=["village_resident", "other_cadre", "village_cadre"][i % 3],
         )
         u.villages.add(villages[i % 3])
+    # Late November: far enough into the year for some to be behind and others on track (on
+    # 1 January nobody can be either, and the assertions below must run every day of the year).
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))):
+        _seed_and_check(org)
+
+
+def _seed_and_check(org):
     today = timezone.localdate()
+    assert today == dt.date(2026, 11, 25)
     seed_fieldwork(township=org.township, size="normal", rng=random.Random(1), today=today)
     assert VillageVisit.objects.filter(township=org.township).count() > 500
     assert (
@@ -32,5 +43,4 @@ def test_demo_seeds_a_year_some_on_track_some_behind(org):
     }
     assert PoorHousehold.objects.count() >= 9 and Pairing.objects.exists()
     rows = quota_rows(User.objects.filter(township=org.township), year=today.year, on=today)
-    if today.timetuple().tm_yday > 60:
-        assert any(r.is_behind for r in rows) and any(r.days >= r.due for r in rows)
+    assert any(r.is_behind for r in rows) and any(r.days >= r.due for r in rows)
