@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
@@ -267,13 +268,16 @@ def department_sheet(*, user, department: Department, month: dt.date) -> dict:
     return {"days": days, "rows": rows, "work": work, "first": first}
 
 
-def daily_summary(*, user, day: dt.date) -> dict:
+def daily_summary(*, user, day: dt.date, township_id: int | None = None) -> dict:
     """The township's day by department: stored statuses, or for a day not computed yet (today)
-    the live evaluation, which is not saved (about a dozen queries whatever the size)."""
+    the live evaluation, which is not saved (about a dozen queries whatever the size).
+    ``township_id``: which of the user's townships (a county-level reader chooses one)."""
     from conduct.services.attendance import evaluate_day
 
-    tid = user.township_id
-    depts = {d.pk: d for d in departments_for(user)}
+    tid = township_id or user.township_id
+    if tid not in township_ids_for(user):
+        raise PermissionDenied
+    depts = {d.pk: d for d in departments_for(user) if d.township_id == tid}
     rows = list(
         AttendanceDay.objects.filter(township_id=tid, date=day)
         .select_related("person")

@@ -38,6 +38,7 @@ from conduct.services.checks import study_week, worklog_completeness
 from conduct.services.common import month_bounds
 from township.exports import xlsx_response
 from township.models import Department, Role
+from township.scoping import township_choice, township_picker
 from township.views import paginate, role_required
 
 SHEET_ROLES = (
@@ -98,6 +99,10 @@ def _error_text(exc: ValidationError) -> str:
 
 @login_required
 def index(request):
+    if request.user.township_id is None:
+        # A county-level reader has no attendance of their own: their entry to attendance is the
+        # chosen township's day (the same page as the summary, with the township picker).
+        return daily_summary(request)
     user = _township_user(request)
     month = _month(request)
     today = timezone.localdate()
@@ -528,9 +533,11 @@ def department_sheet(request):
 
 @role_required(*LEADER_ROLES)
 def daily_summary(request):
-    _township_user(request)
+    township = township_choice(request)
+    if township is None:
+        raise PermissionDenied
     day = _day(request)
-    summary = selectors.daily_summary(user=request.user, day=day)
+    summary = selectors.daily_summary(user=request.user, day=day, township_id=township.pk)
     chart = {
         "type": "bar",
         "data": {
@@ -555,6 +562,7 @@ def daily_summary(request):
             "prev": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
             "chart": json.dumps(chart, ensure_ascii=False),
+            **township_picker(request, township),
         },
     )
 

@@ -33,6 +33,7 @@ from township.approvals import approvals_for_target
 from township.exports import xlsx_response
 from township.history import history_for
 from township.models import Role, RuleOverride
+from township.scoping import township_choice, township_picker
 from township.views import paginate, role_required, year_param
 
 FIGURE_ROLES = (
@@ -302,7 +303,9 @@ def _department_param(request) -> int | None:
 
 @login_required
 def calendar_month(request):
-    user = _township_user(request.user)
+    township = township_choice(request)  # a county-level reader chooses one
+    if township is None:
+        raise PermissionDenied
     today = timezone.localdate()
     try:
         year, month = request.GET.get("month", "").split("-")
@@ -312,7 +315,7 @@ def calendar_month(request):
     department = _department_param(request)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     meetings = selectors.calendar_meetings(
-        township_ids=[user.township_id],
+        township_ids=[township.pk],
         start=weeks[0][0],
         end=weeks[-1][-1],
         department=department,
@@ -336,7 +339,8 @@ def calendar_month(request):
             "today": today,
             "prev_month": prev_month,
             "next_month": next_month,
-            "departments": selectors.departments_for(township_id=user.township_id),
+            "departments": selectors.departments_for(township_id=township.pk),
+            **township_picker(request, township),
             "department": department,
             "meetings": meetings,
             "keep": {"month": first.strftime("%Y-%m")},
@@ -347,7 +351,9 @@ def calendar_month(request):
 
 @login_required
 def calendar_week(request):
-    user = _township_user(request.user)
+    township = township_choice(request)  # a county-level reader chooses one
+    if township is None:
+        raise PermissionDenied
     today = timezone.localdate()
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
@@ -357,7 +363,7 @@ def calendar_week(request):
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     department = _department_param(request)
     meetings = selectors.calendar_meetings(
-        township_ids=[user.township_id], start=days[0], end=days[-1], department=department, user=request.user
+        township_ids=[township.pk], start=days[0], end=days[-1], department=department, user=request.user
     )
     by_day: dict[dt.date, list] = {}
     for m in meetings:
@@ -372,7 +378,8 @@ def calendar_week(request):
             "prev_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
             "today": today,
-            "departments": selectors.departments_for(township_id=user.township_id),
+            "departments": selectors.departments_for(township_id=township.pk),
+            **township_picker(request, township),
             "department": department,
         },
     )

@@ -33,6 +33,45 @@ def township_ids_for(user) -> list[int]:
     return ids
 
 
+def townships_for(user) -> list[Township]:
+    """The townships the user reads, by name (a county-level user: every township of the county)."""
+    cached = getattr(user, "_townships", None)
+    if cached is None:
+        cached = list(Township.objects.filter(pk__in=township_ids_for(user)).order_by("name", "pk"))
+        user._townships = cached
+    return cached
+
+
+def reads_many_townships(user) -> bool:
+    """Whether the user's lists mix townships (and so show a township column and filter)."""
+    return len(township_ids_for(user)) > 1
+
+
+def township_choice(request) -> Township | None:
+    """The one township a page about one township shows: the user's own; for a county-level user
+    the one chosen with ``?township=<id>`` among those they read, else the first by name (junk or
+    a township out of reach falls back to it too).  None only for a county with no township."""
+    user = request.user
+    if user.township_id is not None:
+        return user.township
+    townships = townships_for(user)
+    raw = request.GET.get("township", "")
+    chosen = next((t for t in townships if str(t.pk) == raw), None)
+    return chosen or (townships[0] if townships else None)
+
+
+def township_picker(request, township) -> dict:
+    """Template context for ``includes/township_picker.html``: the choice for county-level users,
+    nothing for a user of one township (the page is about their own)."""
+    if request.user.township_id is not None or township is None:
+        return {"picker_townships": [], "picker_township": township, "picker_query": ""}
+    return {
+        "picker_townships": townships_for(request.user),
+        "picker_township": township,
+        "picker_query": f"&township={township.pk}",
+    }
+
+
 def sees_whole_township(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(*WIDE_ROLES))
 

@@ -5,13 +5,27 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from township.models import Department, Finding, Role, User, Village
-from township.scoping import get_or_404, people_for, sees_whole_township, township_ids_for
+from township.scoping import (
+    get_or_404,
+    people_for,
+    reads_many_townships,
+    sees_whole_township,
+    township_ids_for,
+)
 
 
 def department_list_for(*, user) -> QuerySet[Department]:
     return Department.objects.filter(township_id__in=township_ids_for(user)).select_related(
         "head", "leader_in_charge", "township"
     )
+
+
+def department_options(*, user) -> list[tuple[int, str]]:
+    """The departments of every township the user reads, for a filter: "township · department"
+    when the user reads more than one township (two townships may each have a 党政办)."""
+    many = reads_many_townships(user)
+    departments = department_list_for(user=user).order_by("township__name", "order", "name")
+    return [(d.pk, f"{d.township.name} · {d.name}" if many else d.name) for d in departments]
 
 
 def village_list_for(*, user) -> QuerySet[Village]:

@@ -27,6 +27,7 @@ from township.appraisal import (
     period_bounds,
     previous_ranks,
 )
+from township.comparison import comparison_chart, township_comparison
 from township.forms_supervision import IndicatorForm, RatingForm, SpotCheckForm, ViolationForm
 from township.hooks import ask
 from township.models import Finding, FindingStatus, Role
@@ -40,8 +41,8 @@ from township.models.supervision import (
     SurveyRound,
     Violation,
 )
-from township.scoping import get_or_404, township_ids_for
-from township.selectors import department_list_for
+from township.scoping import get_or_404, township_choice, township_ids_for, township_picker
+from township.selectors import department_list_for, department_options
 from township.tasks import _progress_key, compute_appraisal
 from township.views import paginate, role_required, year_param
 
@@ -68,6 +69,11 @@ def dashboard(request):
     dept = request.GET.get("department")
     dept_id = int(dept) if dept and dept.isdigit() else None
     townships = township_ids_for(user)
+    # A county-level reader sees the county, or one township when drilling down (?township=).
+    chosen = township_choice(request)
+    if user.township_id is None and chosen is not None and request.GET.get("township") == str(chosen.pk):
+        townships = [chosen.pk]
+    many = len(townships) > 1
     findings = Finding.objects.filter(township_id__in=townships, on_date__range=(start, end))
     if dept_id:
         findings = findings.filter(department_id=dept_id)
@@ -77,12 +83,14 @@ def dashboard(request):
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
-    open_by_dept = list(
-        findings.filter(status=FindingStatus.OPEN)
-        .values_list("department__name", "department_id")
+    open_by_dept = [
+        # Two townships may each have a 党政办: name the township when there are several.
+        (f"{township} · {name}" if many and name else name, pk, n)
+        for name, pk, township, n in findings.filter(status=FindingStatus.OPEN)
+        .values_list("department__name", "department_id", "township__name")
         .annotate(n=Count("pk"))
         .order_by("-n")[:12]
-    )
+    ]
     trend_rows = (
         findings.filter(rule_id__in=["R-ATT-2", "R-ATT-3"])
         .annotate(m=TruncMonth("on_date"))
@@ -116,14 +124,39 @@ def dashboard(request):
         "options": {"indexAxis": "y"},
     }
     widgets = {}
-    if user.township_id:
+    if chosen is not None:
+        # The apps answer one township at a time: a county-level reader gets the chosen one's.
         # The apps' figures change slowly; a minute's cache keeps the page fast for a room of
         # inspectors opening it together (a cache that is down just recomputes).
-        key = f"dashboard-widgets:{user.township_id}:{start}:{end}:{translation.get_language()}"
+        key = f"dashboard-widgets:{chosen.pk}:{start}:{end}:{translation.get_language()}"
         widgets = cache.get(key)
         if widgets is None:
-            widgets = _app_widgets(user, start, end)
+            widgets = _app_widgets(user, start, end, township_id=chosen.pk)
             cache.set(key, widgets, 60)
+    comparison = township_comparison(user=user, start=start, end=end)
+    if comparison is not None and request.GET.get("export") == "comparison":
+        from township.exports import xlsx_response
+
+        headers = [
+            _("Township"),
+            *comparison["groups"],
+            _("Open findings"),
+            _("Village days against the pro-rated quota (%)"),
+            _("Petitions replied on time (%)"),
+            _("Average appraisal score"),
+        ]
+        rows = [
+            [
+                r["township"].name,
+                *r["open"],
+                r["open_total"],
+                r["village_days"],
+                r["petitions_on_time"],
+                r["average_score"],
+            ]
+            for r in comparison["rows"]
+        ]
+        return xlsx_response("township-comparison.xlsx", headers, rows)
     latest = (
         AppraisalReport.objects.filter(township_id__in=townships)
         .order_by("-year", "-number", "-version")
@@ -145,7 +178,7 @@ def dashboard(request):
             "start": start,
             "end": end,
             "dept": dept,
-            "departments": department_list_for(user=user),
+            "department_options": department_options(user=user),
             "open_by_rule": open_by_rule,
             "open_by_dept": open_by_dept,
             "trend_chart": json.dumps(trend_chart),
@@ -155,6 +188,10 @@ def dashboard(request):
             "top": top,
             "job": _job_status(user),
             "current_quarter": str((timezone.localdate().month - 1) // 3 + 1),
+            "comparison": comparison,
+            "comparison_chart": json.dumps(comparison_chart(comparison)) if comparison else "",
+            "widgets_township": chosen if user.township_id is None else None,
+            **township_picker(request, chosen),
         },
     )
 
@@ -163,12 +200,12 @@ def _first(answers):
     return answers[0] if answers else None
 
 
-def _app_widgets(user, start, end) -> dict:
+def _app_widgets(user, start, end, township_id=None) -> dict:
     """The figures of every app for the dashboard, through the core's questions (each answer
     is computed set-based by its app); an app that is not installed simply has no widget."""
     from township.models import Category, User
 
-    tid = user.township_id
+    tid = township_id or user.township_id
     widgets = {}
     meetings = _first(ask("meeting_summary", township_id=tid, start=start, end=end))
     if meetings:

@@ -17,6 +17,7 @@ from township.exports import xlsx_response
 from township.forms import ImportForm
 from township.history import history_for
 from township.models import Township
+from township.scoping import township_choice, township_picker
 from township.views import paginate, role_required, year_param
 
 from . import selectors, services
@@ -338,12 +339,13 @@ MONTHS = [_m for _m in range(1, 13)]
 @role_required(*selectors.READERS)
 def budget(request):
     user = request.user
-    if user.township_id is None:
+    township = township_choice(request)  # a county-level reader chooses one
+    if township is None:
         raise Http404
     today = timezone.localdate()
     year = year_param(request.GET)
     form = BudgetForm(request.POST or None)
-    can_set = user.has_role(*FINANCE)
+    can_set = user.has_role(*FINANCE) and user.township_id is not None  # a township's own budget
     if request.method == "POST":
         if not can_set:
             raise PermissionDenied
@@ -355,7 +357,7 @@ def budget(request):
             else:
                 messages.success(request, _("Budget saved."))
                 return redirect(f"{request.path}?year={year}")
-    overview = selectors.budget_overview(township_id=user.township_id, year=year)
+    overview = selectors.budget_overview(township_id=township.pk, year=year)
     labels = dict(ExpenseCategory.choices)
     labels["months"] = [_("Month %(m)d") % {"m": m} for m in MONTHS]
     chart = selectors.budget_chart(overview, labels)
@@ -383,6 +385,7 @@ def budget(request):
             "has_chart": bool(chart["data"]["datasets"]),
             "form": form,
             "can_set": can_set,
+            **township_picker(request, township),
         },
     )
 
