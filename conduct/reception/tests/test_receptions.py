@@ -40,6 +40,7 @@ def test_r_rec_1_reception_without_letter_refused(org):
 
 def test_r_rec_1_list_must_match_the_letter(org):
     rec = record_reception(org, start_date=timezone.localdate(), end_date=timezone.localdate())
+    before = ReceptionRecord.objects.get(pk=rec.pk)
     guests = [("张三", "科长"), ("李四", "科员"), ("王五", "科员"), ("赵六", "司机")]
     with pytest.raises(ValidationError) as exc:
         services.reception_list_fill(
@@ -47,11 +48,18 @@ def test_r_rec_1_list_must_match_the_letter(org):
             reception_id=rec.pk,
             guests=guests,
             accompanying_staff=[org.staff],
-            meal_cost=Decimal("100"),
+            meal_cost=Decimal("123.00"),
         )
     assert "R-REC-1" in _errors(exc)["guest_list"][0]
     rec.refresh_from_db()
-    assert rec.status == ReceptionStatus.PLANNED
+    assert rec.status == ReceptionStatus.PLANNED and rec.listed_at is None
+    assert rec.meal_cost == before.meal_cost != Decimal("123.00")
+    # Allowed: the list names no more guests than the letter announced.
+    services.reception_list_fill(
+        actor=org.clerk, reception_id=rec.pk, guests=guests[:3], accompanying_staff=[org.staff]
+    )
+    rec.refresh_from_db()
+    assert rec.status == ReceptionStatus.LISTED
 
 
 def test_r_rec_2_meal_above_standard_refused(org):
@@ -59,6 +67,9 @@ def test_r_rec_2_meal_above_standard_refused(org):
     with pytest.raises(ValidationError) as exc:
         record_reception(org, meal_cost=Decimal("300.00"))
     assert "R-REC-2" in _errors(exc)["meal_cost"][0]
+    assert not ReceptionRecord.objects.exists()
+    # 250 yuan = 50 per person: exactly the standard is allowed.
+    assert record_reception(org, meal_cost=Decimal("250.00")).meal_cost == Decimal("250.00")
     # the standard is a yearly setting
     policy_set(
         actor=org.admin, key="R-REC-2", year=timezone.localdate().year, value="60.00", township=org.township
@@ -98,12 +109,15 @@ def test_r_rec_3_accompanying_staff_cap(org, guests, staff, ok):
         with pytest.raises(ValidationError) as exc:
             record_reception(org, **kwargs)
         assert "R-REC-3" in _errors(exc)["accompanying_staff"][0]
+        assert not ReceptionRecord.objects.exists()
 
 
 def test_r_rec_4_upper_level_visitors_eat_in_the_canteen(org):
     with pytest.raises(ValidationError) as exc:
         record_reception(org, meal="outside")
     assert "R-REC-4" in _errors(exc)["meal"][0]
+    assert not ReceptionRecord.objects.exists()
+    assert record_reception(org, meal="canteen").meal == "canteen"
 
 
 def test_r_rec_4_village_visit_gets_no_meal_and_guests_pay_their_fee(org):
