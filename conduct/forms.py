@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from conduct.models import HalfDay, LeaveKind, PunchDirection, TripKind
 from conduct.models.choices import RequestStatus
+from conduct.models.leave import END_HALVES, START_HALVES
 from township.forms import BootstrapMixin
 from township.models import Department, User
 
@@ -28,9 +29,24 @@ class LeaveForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Type of leave"), choices=LeaveKind.choices)
     start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs=DATE))
     end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs=DATE))
-    half_day = forms.ChoiceField(label=_("Half day"), choices=HalfDay.choices, initial=HalfDay.FULL)
+    # A half day at either end (R-LV-1): a one-day leave takes its morning ("Until noon") or
+    # its afternoon ("From the afternoon"); a longer one may begin at noon and end at noon.
+    start_half = forms.ChoiceField(
+        label=_("On the first day"), choices=START_HALVES, initial=HalfDay.FULL, required=False
+    )
+    end_half = forms.ChoiceField(
+        label=_("On the last day"), choices=END_HALVES, initial=HalfDay.FULL, required=False
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     destination = forms.CharField(label=_("Where you will be"), max_length=100, required=False)
+
+    field_order = ["kind", "start_date", "start_half", "end_date", "end_half", "reason", "destination"]
+
+    def clean_start_half(self):
+        return self.cleaned_data.get("start_half") or HalfDay.FULL  # not given: the whole day
+
+    def clean_end_half(self):
+        return self.cleaned_data.get("end_half") or HalfDay.FULL
 
 
 class ReportBackForm(BootstrapMixin, forms.Form):

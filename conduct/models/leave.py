@@ -28,6 +28,11 @@ class HalfDay(models.TextChoices):
     PM = "pm", _("Afternoon only")
 
 
+# The half of the first and the last day a longer leave may take (R-LV-1).
+START_HALVES = [(HalfDay.FULL.value, _("Whole day")), (HalfDay.PM.value, _("From the afternoon"))]
+END_HALVES = [(HalfDay.FULL.value, _("Whole day")), (HalfDay.AM.value, _("Until noon"))]
+
+
 @pghistory.track()
 class LeaveRequest(TownshipScoped):
     """请销假 (R-LV-1): approved before it starts, reported back (销假) on return."""
@@ -42,6 +47,10 @@ class LeaveRequest(TownshipScoped):
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     half_day = models.CharField(_("half day"), max_length=4, choices=HalfDay.choices, default=HalfDay.FULL)
+    # A leave of several days may begin at noon and end at noon (Wednesday afternoon to Friday
+    # is 2.5 days); a one-day leave says its half in half_day instead.
+    start_half = models.CharField(_("first day"), max_length=4, choices=START_HALVES, default=HalfDay.FULL)
+    end_half = models.CharField(_("last day"), max_length=4, choices=END_HALVES, default=HalfDay.FULL)
     days = models.DecimalField(_("working days"), max_digits=5, decimal_places=1)
     reason = models.CharField(_("reason"), max_length=300)
     destination = models.CharField(_("where you will be"), max_length=100, blank=True)
@@ -77,6 +86,14 @@ class LeaveRequest(TownshipScoped):
                 condition=models.Q(half_day="full") | models.Q(end_date=models.F("start_date")),
                 name="leave_half_day_is_one_day",
             ),
+            models.CheckConstraint(
+                condition=models.Q(start_half__in=["full", "pm"], end_half__in=["full", "am"])
+                & (
+                    models.Q(start_half="full", end_half="full")
+                    | models.Q(end_date__gt=models.F("start_date"))
+                ),
+                name="leave_half_ends_are_of_a_longer_leave",
+            ),
             models.CheckConstraint(condition=models.Q(days__gt=0), name="leave_has_days"),
             models.CheckConstraint(
                 condition=models.Q(returned_on__isnull=True)
@@ -99,6 +116,22 @@ class LeaveRequest(TownshipScoped):
 
     def get_absolute_url(self):
         return reverse("conduct:leave_detail", args=[self.pk])
+
+    def halves_display(self) -> str:
+        """The half days this leave takes, in words: a one-day leave's half, or a longer
+        leave's first and last day ("From the afternoon / Until noon")."""
+        if self.half_day != HalfDay.FULL:
+            return str(self.get_half_day_display())
+        if self.start_half == HalfDay.FULL and self.end_half == HalfDay.FULL:
+            return str(HalfDay.FULL.label)
+        return " / ".join(
+            str(display)
+            for half, display in (
+                (self.start_half, self.get_start_half_display()),
+                (self.end_half, self.get_end_half_display()),
+            )
+            if half != HalfDay.FULL
+        )
 
     @property
     def charged_days(self):

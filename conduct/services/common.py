@@ -48,17 +48,36 @@ def leave_effective_end_q() -> Q:
 
 
 def leave_cover(*, township_id: int, start: dt.date, end: dt.date) -> dict[tuple[int, dt.date], str]:
-    """(person, day) -> "full" / "am" / "pm" for granted leave (one query)."""
+    """(person, day) -> "full" / "am" / "pm" for granted leave (one query): the half on leave,
+    so the other half is to be worked.  A leave begun at noon covers its first day's
+    afternoon ("pm"), one ended at noon its last day's morning ("am") unless the person came
+    back before that day."""
     rows = LeaveRequest.objects.filter(
         township_id=township_id, status__in=GRANTED, start_date__lte=end, end_date__gte=start
-    ).values_list("person_id", "start_date", "end_date", "half_day", "returned_on")
+    ).values_list("person_id", "start_date", "end_date", "half_day", "start_half", "end_half", "returned_on")
     out: dict[tuple[int, dt.date], str] = {}
-    for pid, s, e, half, back in rows:
+    for pid, s, e, half, start_half, end_half, back in rows:
+        last = e
         if back is not None:
             e = min(e, back - dt.timedelta(days=1))
         for day in days_between(max(s, start), min(e, end)):
-            out[(pid, day)] = half
+            if day == s and start_half == "pm":
+                out[(pid, day)] = "pm"
+            elif day == last and end_half == "am":
+                out[(pid, day)] = "am"
+            else:
+                out[(pid, day)] = half
     return out
+
+
+def half_day_span(
+    start: dt.date, end: dt.date, half_day: str = "full", start_half: str = "full", end_half: str = "full"
+) -> tuple[int, int]:
+    """A leave as a closed range of half days (morning 2n, afternoon 2n+1 of day ordinal n),
+    so that Wednesday afternoon to Friday and Wednesday morning do not overlap (R-LV-3)."""
+    lo = start.toordinal() * 2 + (1 if "pm" in (half_day, start_half) else 0)
+    hi = end.toordinal() * 2 + (0 if "am" in (half_day, end_half) else 1)
+    return lo, hi
 
 
 def trip_cover(*, township_id: int, start: dt.date, end: dt.date) -> set[tuple[int, dt.date]]:
@@ -103,9 +122,19 @@ def lock_people(person_ids) -> list[User]:
 
 
 def overlapping(
-    *, person_ids, start: dt.date, end: dt.date, half_day: str = "full", exclude_leave=None, exclude_trip=None
+    *,
+    person_ids,
+    start: dt.date,
+    end: dt.date,
+    half_day: str = "full",
+    start_half: str = "full",
+    end_half: str = "full",
+    exclude_leave=None,
+    exclude_trip=None,
 ) -> list[str]:
-    """Descriptions of the leaves and trips of these people that overlap [start, end]."""
+    """Descriptions of the leaves and trips of these people that overlap [start, end] (leaves
+    half day by half day: a morning and an afternoon do not overlap)."""
+    lo, hi = half_day_span(start, end, half_day, start_half, end_half)
     found: list[str] = []
     leaves = (
         LeaveRequest.objects.filter(person_id__in=person_ids, status__in=ACTIVE, start_date__lte=end)
@@ -118,11 +147,13 @@ def overlapping(
     if exclude_leave:
         leaves = leaves.exclude(pk=exclude_leave)
     for leave in leaves:
-        if (
-            half_day != "full"
-            and leave.half_day not in ("full", half_day)
-            and leave.start_date == start == end
-        ):
+        last, end_half_taken = leave.end_date, leave.end_half
+        if leave.status == RequestStatus.REPORTED_BACK and leave.returned_on <= leave.end_date:
+            last, end_half_taken = leave.returned_on - dt.timedelta(days=1), "full"
+        other_lo, other_hi = half_day_span(
+            leave.start_date, last, leave.half_day, leave.start_half, end_half_taken
+        )
+        if other_lo > hi or lo > other_hi:
             continue  # a morning and an afternoon of the same day do not overlap
         found.append(
             _("%(who)s: %(kind)s %(start)s to %(end)s")

@@ -56,25 +56,92 @@ def leave_balance(*, person: User, year: int, exclude_leave: int | None = None) 
     return Balance(year, years, r_lv_4_entitlement(years, pol), used)
 
 
-def leave_length(*, township_id: int, start: dt.date, end: dt.date, half_day: str) -> Decimal:
-    """Working days of a leave from the work calendar (half a day for a half-day leave);
-    ValidationError on the field for dates a clerk would not accept."""
+@dataclass(frozen=True)
+class LeaveHalves:
+    """Which halves a leave takes: ``half_day`` for a one-day leave ("am"/"pm"), or for a leave
+    of several days ``start_half`` ("pm": it begins at noon) and ``end_half`` ("am": it ends at
+    noon)."""
+
+    half_day: str = HalfDay.FULL
+    start_half: str = HalfDay.FULL
+    end_half: str = HalfDay.FULL
+
+
+def leave_halves(
+    *, start: dt.date, end: dt.date, half_day: str, start_half: str, end_half: str
+) -> LeaveHalves:
+    """The halves asked for, in the form the record keeps them; ValidationError on the field
+    for a combination that says nothing sensible."""
+    if start_half not in (HalfDay.FULL, HalfDay.PM):
+        raise ValidationError({"start_half": [_("The first day is whole or begins in the afternoon.")]})
+    if end_half not in (HalfDay.FULL, HalfDay.AM):
+        raise ValidationError({"end_half": [_("The last day is whole or ends at noon.")]})
+    if start != end:
+        if half_day != HalfDay.FULL:
+            raise ValidationError(
+                {"half_day": [_("For a leave of several days, choose the half of its first or last day.")]}
+            )
+        return LeaveHalves(HalfDay.FULL, start_half, end_half)
+    asked = {half_day} - {HalfDay.FULL}
+    asked |= {HalfDay.PM} if start_half == HalfDay.PM else set()
+    asked |= {HalfDay.AM} if end_half == HalfDay.AM else set()
+    if len(asked) > 1:
+        raise ValidationError(
+            {
+                "end_half": [
+                    _(
+                        "A one-day leave takes the morning or the afternoon, not both halves; ask for the whole day."
+                    )
+                ]
+            }
+        )
+    return LeaveHalves(asked.pop() if asked else HalfDay.FULL)
+
+
+def leave_length(
+    *,
+    township_id: int,
+    start: dt.date,
+    end: dt.date,
+    half_day: str,
+    start_half: str = HalfDay.FULL,
+    end_half: str = HalfDay.FULL,
+) -> Decimal:
+    """Working days of a leave from the work calendar: half a day for a half-day leave, and
+    half a day less for a first day begun at noon or a last day ended at noon (Wednesday
+    afternoon to Friday: 2.5; a public holiday in between counts nothing); ValidationError on
+    the field for dates a clerk would not accept."""
     if end < start:
         raise ValidationError({"end_date": [_("The last day is before the first day.")]})
-    if half_day != HalfDay.FULL:
-        if start != end:
-            raise ValidationError({"half_day": [_("A half day starts and ends on the same day.")]})
+
+    def rest_day(day: dt.date, field: str) -> ValidationError:
+        return ValidationError(
+            {
+                field: [
+                    _("%(date)s is a rest day; a half day of leave must be on a working day.") % {"date": day}
+                ]
+            }
+        )
+
+    halves = leave_halves(start=start, end=end, half_day=half_day, start_half=start_half, end_half=end_half)
+    if halves.half_day != HalfDay.FULL:
         if not working_days(start, start, township=township_id):
-            raise ValidationError(
-                {
-                    "half_day": [
-                        _("%(date)s is a rest day; a half day of leave must be on a working day.")
-                        % {"date": start}
-                    ]
-                }
+            field = (
+                "half_day"
+                if half_day != HalfDay.FULL
+                else ("start_half" if start_half == HalfDay.PM else "end_half")
             )
+            raise rest_day(start, field)
         return HALF
-    days = count_working_days(start, end, township=township_id)
+    days = Decimal(count_working_days(start, end, township=township_id))
+    if halves.start_half == HalfDay.PM:
+        if not working_days(start, start, township=township_id):
+            raise rest_day(start, "start_half")
+        days -= HALF
+    if halves.end_half == HalfDay.AM:
+        if not working_days(end, end, township=township_id):
+            raise rest_day(end, "end_half")
+        days -= HALF
     if days == 0:
         raise ValidationError(
             {
@@ -86,7 +153,7 @@ def leave_length(*, township_id: int, start: dt.date, end: dt.date, half_day: st
                 ]
             }
         )
-    return Decimal(days)
+    return days
 
 
 def leave_submit(
@@ -96,18 +163,39 @@ def leave_submit(
     start_date: dt.date,
     end_date: dt.date,
     half_day: str = HalfDay.FULL,
+    start_half: str = HalfDay.FULL,
+    end_half: str = HalfDay.FULL,
     reason: str,
     destination: str = "",
     override: Override | None = None,
 ) -> LeaveRequest:
     """请假: checked (R-LV-3 overlap under the person's row lock, R-LV-4 balance) and routed by
-    length (R-LV-1; leading cadres to a principal leader, R-LV-6)."""
+    length (R-LV-1; leading cadres to a principal leader, R-LV-6).  A one-day leave may take
+    one half (``half_day``, or ``start_half="pm"`` / ``end_half="am"``); a longer one may begin
+    in the afternoon of its first day and end at noon on its last."""
     township_id = require_township(actor)
-    days = leave_length(township_id=township_id, start=start_date, end=end_date, half_day=half_day)
+    days = leave_length(
+        township_id=township_id,
+        start=start_date,
+        end=end_date,
+        half_day=half_day,
+        start_half=start_half,
+        end_half=end_half,
+    )
+    halves = leave_halves(
+        start=start_date, end=end_date, half_day=half_day, start_half=start_half, end_half=end_half
+    )
     with transaction.atomic():
         lock_people([actor.pk])
         checks = Checks(override=override)
-        clash = overlapping(person_ids=[actor.pk], start=start_date, end=end_date, half_day=half_day)
+        clash = overlapping(
+            person_ids=[actor.pk],
+            start=start_date,
+            end=end_date,
+            half_day=halves.half_day,
+            start_half=halves.start_half,
+            end_half=halves.end_half,
+        )
         checks.enforce(
             "R-LV-3",
             not clash,
@@ -130,7 +218,9 @@ def leave_submit(
             kind=kind,
             start_date=start_date,
             end_date=end_date,
-            half_day=half_day,
+            half_day=halves.half_day,
+            start_half=halves.start_half,
+            end_half=halves.end_half,
             days=days,
             reason=reason.strip(),
             destination=destination.strip(),
@@ -210,6 +300,14 @@ def leave_report_back(*, actor: User, leave_id: int, returned_on: dt.date) -> Le
         else:
             last = min(leave.end_date, returned_on - dt.timedelta(days=1))
             used = Decimal(count_working_days(leave.start_date, last, township=leave.township_id))
+            if last >= leave.start_date:
+                # the half days at either end were never taken as whole days
+                if leave.start_half == HalfDay.PM and working_days(
+                    leave.start_date, leave.start_date, township=leave.township_id
+                ):
+                    used -= HALF
+                if leave.end_half == HalfDay.AM and last == leave.end_date:
+                    used -= HALF
         leave.returned_on = returned_on
         leave.days_used = min(used, leave.days)
         leave.reported_at = timezone.now()

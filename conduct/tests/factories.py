@@ -24,14 +24,26 @@ def punch(person, day, hhmm, source=PunchSource.DEVICE):
     )
 
 
-def granted_leave(person, start, end, *, kind="personal", half_day="full", status="approved"):
-    """A leave already decided (for status tests that do not exercise the approval)."""
+def granted_leave(
+    person,
+    start,
+    end,
+    *,
+    kind="personal",
+    half_day="full",
+    status="approved",
+    start_half="full",
+    end_half="full",
+):
+    """A leave already decided (for status tests that do not exercise the approval); a longer
+    leave may start in the afternoon (start_half="pm") or end at noon (end_half="am")."""
     from township.workcalendar import count_working_days
 
     days = (
         Decimal("0.5")
         if half_day != "full"
         else Decimal(count_working_days(start, end, township=person.township_id))
+        - Decimal("0.5") * ((start_half == "pm") + (end_half == "am"))
     )
     return LeaveRequest.objects.create(
         township_id=person.township_id,
@@ -40,6 +52,8 @@ def granted_leave(person, start, end, *, kind="personal", half_day="full", statu
         start_date=start,
         end_date=end,
         half_day=half_day,
+        start_half=start_half,
+        end_half=end_half,
         days=days,
         reason="test",
         status=status,

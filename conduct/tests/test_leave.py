@@ -300,3 +300,221 @@ def test_hooks_answer_attendance_summary(org):
     assert summary[org.staff.pk]["absent"] == 1 and summary[org.staff.pk]["leave_days"] == 1
     assert summary[org.staff.pk]["working_days"] == 2
     assert add_working_days(MON, 1, township=org.township) == TUE
+
+
+# --- a half day at either end of a longer leave (start half = afternoon, end half = morning) ----
+
+THU = dt.date(2026, 11, 19)
+NEXT_MON = dt.date(2026, 11, 23)
+
+
+def test_r_lv_1_half_day_at_either_end_counts_working_days_from_the_calendar(org):
+    wed_pm_to_fri = leave_submit(
+        actor=org.staff, kind="personal", start_date=WED, end_date=FRI, start_half="pm", reason="r"
+    )
+    assert wed_pm_to_fri.days == Decimal("2.5")  # Wed afternoon 0.5 + Thu 1 + Fri 1
+    mon_to_wed_am = leave_submit(
+        actor=org.colleague, kind="personal", start_date=MON, end_date=WED, end_half="am", reason="r"
+    )
+    assert mon_to_wed_am.days == Decimal("2.5")  # Mon 1 + Tue 1 + Wed morning 0.5
+    one_half = leave_submit(
+        actor=org.head, kind="personal", start_date=MON, end_date=MON, end_half="am", reason="r"
+    )
+    assert one_half.days == Decimal("0.5") and one_half.half_day == "am"
+    afternoon = leave_submit(
+        actor=org.head, kind="personal", start_date=TUE, end_date=TUE, start_half="pm", reason="r"
+    )
+    assert afternoon.days == Decimal("0.5") and afternoon.half_day == "pm"
+    # Friday afternoon to Monday morning: 0.5 + (Saturday, Sunday) 0 + 0.5
+    weekend = leave_submit(
+        actor=org.colleague,
+        kind="personal",
+        start_date=FRI,
+        end_date=NEXT_MON,
+        start_half="pm",
+        end_half="am",
+        reason="r",
+    )
+    assert weekend.days == Decimal("1")
+    # Wednesday 30 September afternoon to Thursday 8 October morning: National Day (1-7 October)
+    # in between counts nothing: 0.5 + 0.5
+    golden_week = leave_submit(
+        actor=org.staff,
+        kind="personal",
+        start_date=dt.date(2026, 9, 30),
+        end_date=dt.date(2026, 10, 8),
+        start_half="pm",
+        end_half="am",
+        reason="r",
+    )
+    assert golden_week.days == Decimal("1")
+
+
+def test_r_lv_1_half_days_route_by_length_3_to_the_leader_3_5_to_a_principal(org):
+    three = leave_submit(
+        actor=org.staff,
+        kind="personal",
+        start_date=TUE,
+        end_date=FRI,
+        start_half="pm",
+        end_half="am",
+        reason="r",
+    )  # Tue afternoon 0.5 + Wed 1 + Thu 1 + Fri morning 0.5
+    assert three.days == Decimal("3") and approvers(three) == {org.leader}
+    three_and_a_half = leave_submit(
+        actor=org.colleague, kind="personal", start_date=TUE, end_date=FRI, start_half="pm", reason="r"
+    )  # Tue afternoon 0.5 + Wed, Thu, Fri 3
+    assert three_and_a_half.days == Decimal("3.5")
+    assert approvers(three_and_a_half) == {org.principal, org.principal2}
+    # Tuesday 29 September afternoon to Friday 9 October, National Day in between:
+    # 0.5 + 30 Sep 1 + 8 Oct 1 + 9 Oct 1 = 3.5
+    holiday = leave_submit(
+        actor=org.head,
+        kind="personal",
+        start_date=dt.date(2026, 9, 29),
+        end_date=dt.date(2026, 10, 9),
+        start_half="pm",
+        reason="r",
+    )
+    assert holiday.days == Decimal("3.5") and approvers(holiday) == {org.principal, org.principal2}
+    # the afternoon the first leave leaves free: Friday afternoon to Monday morning = 1 day
+    one = leave_submit(
+        actor=org.staff,
+        kind="personal",
+        start_date=FRI,
+        end_date=NEXT_MON,
+        start_half="pm",
+        end_half="am",
+        reason="r",
+    )
+    assert one.days == Decimal("1") and approvers(one) == {org.head}
+
+
+def test_r_lv_4_annual_leave_balance_is_charged_with_the_half_day(org):
+    org.staff.first_employed_on = dt.date(2020, 3, 1)  # 5 full years on 2026-01-01: 5 days
+    org.staff.save()
+    leave_submit(actor=org.staff, kind="annual", start_date=MON, end_date=FRI, start_half="pm", reason="r")
+    assert leave_balance(person=org.staff, year=2026).remaining == Decimal("0.5")  # 5 - 4.5
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(actor=org.staff, kind="annual", start_date=NEXT_MON, end_date=NEXT_MON, reason="r")
+    assert "R-LV-4" in str(exc.value)
+    leave_submit(
+        actor=org.staff, kind="annual", start_date=NEXT_MON, end_date=NEXT_MON, end_half="am", reason="r"
+    )
+    assert leave_balance(person=org.staff, year=2026).remaining == 0
+
+
+def test_r_lv_3_half_day_ends_overlap_only_where_they_meet(org):
+    leave_submit(actor=org.staff, kind="personal", start_date=WED, end_date=FRI, start_half="pm", reason="r")
+    leave_submit(actor=org.staff, kind="sick", start_date=WED, end_date=WED, half_day="am", reason="r")
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(actor=org.staff, kind="sick", start_date=FRI, end_date=NEXT_MON, reason="r")
+    assert "R-LV-3" in str(exc.value)
+    leave_submit(
+        actor=org.colleague, kind="personal", start_date=MON, end_date=WED, end_half="am", reason="r"
+    )
+    leave_submit(
+        actor=org.colleague, kind="personal", start_date=WED, end_date=THU, start_half="pm", reason="r"
+    )
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(
+            actor=org.colleague, kind="sick", start_date=WED, end_date=WED, half_day="pm", reason="r"
+        )
+    assert "R-LV-3" in str(exc.value)
+
+
+def test_half_day_ends_leave_the_first_morning_and_the_last_afternoon_to_be_worked(org):
+    from conduct.models import AttendanceDay, DayStatus
+    from conduct.services.common import leave_cover
+    from conduct.tests.factories import punch
+
+    granted_leave(org.staff, WED, FRI, start_half="pm", end_half="am")
+    granted_leave(org.colleague, WED, FRI, start_half="pm", end_half="am")
+    assert leave_cover(township_id=org.township.pk, start=MON, end=FRI) == {
+        (org.staff.pk, WED): "pm",
+        (org.staff.pk, THU): "full",
+        (org.staff.pk, FRI): "am",
+        (org.colleague.pk, WED): "pm",
+        (org.colleague.pk, THU): "full",
+        (org.colleague.pk, FRI): "am",
+    }
+    punch(org.staff, WED, "08:29")
+    punch(org.staff, WED, "12:01")
+    punch(org.staff, FRI, "14:31")
+    punch(org.staff, FRI, "18:01")
+    for day in (WED, THU, FRI):
+        attendance_compute_day(township_id=org.township.pk, day=day)
+
+    def status(person, day):
+        d = AttendanceDay.objects.get(person=person, date=day)
+        return d.status, d.leave_days
+
+    assert status(org.staff, WED) == (DayStatus.PRESENT, Decimal("0.5"))
+    assert status(org.staff, THU) == (DayStatus.LEAVE, Decimal("1"))
+    assert status(org.staff, FRI) == (DayStatus.PRESENT, Decimal("0.5"))
+    # no punch on the morning left to be worked: absent, half a day on leave
+    assert status(org.colleague, WED) == (DayStatus.ABSENT, Decimal("0.5"))
+    assert Finding.objects.filter(rule_id="R-ATT-3", person=org.colleague, on_date=WED).exists()
+    assert not Finding.objects.filter(rule_id="R-ATT-3", person=org.colleague, on_date=THU).exists()
+
+
+def test_report_back_of_a_leave_starting_in_the_afternoon_counts_the_half(org):
+    leave = granted_leave(org.staff, WED, FRI, kind="annual", start_half="pm")
+    assert leave.days == Decimal("2.5")
+    leave_report_back(actor=org.staff, leave_id=leave.pk, returned_on=FRI)
+    leave.refresh_from_db()
+    assert leave.days_used == Decimal("1.5")  # Wednesday afternoon 0.5 + Thursday 1
+    short = granted_leave(org.colleague, MON, WED, end_half="am")
+    leave_report_back(actor=org.colleague, leave_id=short.pk, returned_on=dt.date(2026, 11, 25))
+    short.refresh_from_db()
+    assert short.days_used == Decimal("2.5")  # back after the end: all of it
+
+
+def test_half_day_ends_bad_input_is_a_field_error(org):
+    with pytest.raises(ValidationError) as exc:  # Saturday afternoon is not a working half day
+        leave_submit(
+            actor=org.staff, kind="personal", start_date=SAT, end_date=NEXT_MON, start_half="pm", reason="r"
+        )
+    assert "start_half" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(
+            actor=org.staff, kind="personal", start_date=FRI, end_date=SAT, end_half="am", reason="r"
+        )
+    assert "end_half" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:  # both halves of one day leave nothing
+        leave_submit(
+            actor=org.staff,
+            kind="personal",
+            start_date=MON,
+            end_date=MON,
+            start_half="pm",
+            end_half="am",
+            reason="r",
+        )
+    assert "end_half" in exc.value.message_dict
+    assert not LeaveRequest.objects.exists()
+
+
+def test_leave_form_asks_for_the_half_at_either_end_and_the_pages_show_it(org, login):
+    from django.urls import reverse
+
+    client = login(org.staff)
+    r = client.post(
+        reverse("conduct:leave_new"),
+        {
+            "kind": "personal",
+            "start_date": "2026-11-18",
+            "end_date": "2026-11-20",
+            "start_half": "pm",
+            "end_half": "full",
+            "reason": "family",
+        },
+    )
+    leave = LeaveRequest.objects.get(person=org.staff)
+    assert r.status_code == 302 and leave.days == Decimal("2.5")
+    assert (leave.start_half, leave.end_half, leave.half_day) == ("pm", "full", "full")
+    client.cookies["django_language"] = "en"
+    page = client.get(leave.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2026-11-18 (From the afternoon) ~ 2026-11-20" in page
+    listing = client.get(reverse("conduct:leave_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2026-11-18 (From the afternoon) ~ 2026-11-20" in listing
