@@ -401,3 +401,32 @@ def test_missing_punch_has_its_own_label_and_colour(org):
     assert STATUS_CSS[DayStatus.MISSING_PUNCH] == "status-missing"
     assert SHORT[DayStatus.MISSING_PUNCH] and TABLE_CSS[DayStatus.MISSING_PUNCH]
     assert TABLE_CSS[DayStatus.MISSING_PUNCH] not in {TABLE_CSS[s] for s in DayStatus if s != "missing_punch"}
+
+
+def test_r_att_4_correction_asked_after_the_window_is_too_late_but_its_approval_clears_the_day(org):
+    import time_machine
+    from django.test import TestCase
+
+    from conduct.tasks import nightly_attendance
+    from township.models import Notification
+
+    punch(org.staff, MON, "08:28")
+    with time_machine.travel(_at(dt.date(2026, 12, 4)), tick=False):
+        # computed only after the window closed (an old file imported late): no prompt
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+        assert not Notification.objects.filter(recipient=org.staff).exists()
+        c = correction_submit(actor=org.staff, date=MON, direction="out", time=dt.time(18, 2), reason="late")
+        nightly_attendance()
+        finding = Finding.objects.get(rule_id="R-ATT-3", person=org.staff, on_date=MON)
+        assert finding.status == FindingStatus.OPEN  # asked on 4 December: after the window
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            approval_decide(actor=org.head, request_id=c.approval_id, decision="approve")
+    assert status_of(org.staff, MON).status == DayStatus.PRESENT
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.DISMISSED
+
+
+def test_missing_punch_prompt_link_fills_in_the_correction_form(org, login):
+    r = login(org.staff).get("/conduct/corrections/?date=2026-11-16&direction=out")
+    form = r.context["form"]
+    assert form["date"].value() == "2026-11-16" and form["direction"].value() == "out"
