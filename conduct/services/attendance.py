@@ -451,12 +451,14 @@ def evaluate_day(*, township_id: int, day: dt.date) -> tuple[list[AttendanceDay]
                 # put right by a correction (R-ATT-4) or a finding at month end
                 # (missing_punch_check).  The punch before the middle of the session is taken
                 # for the clock-in, so the clock-out is the one missing, and the reverse.
-                row.status = DayStatus.MISSING_PUNCH
-                row.missing_direction = (
-                    PunchDirection.OUT
-                    if _minutes_of(first.time()) < _middle(begin, finish)
-                    else PunchDirection.IN
-                )
+                clock_in = _minutes_of(first.time()) < _middle(begin, finish)
+                if clock_in and now < aware(day, finish):
+                    # today, seen live: the clock-out is not due yet; only lateness shows
+                    row.late_minutes = r_att_2_late_minutes(first.time(), begin, sched.grace)
+                    row.status = DayStatus.LATE if row.late_minutes else DayStatus.PRESENT
+                else:
+                    row.status = DayStatus.MISSING_PUNCH
+                    row.missing_direction = PunchDirection.OUT if clock_in else PunchDirection.IN
                 rows.append(row)
                 continue
             if not share:  # half a day in the villages: one session cannot be checked here

@@ -430,3 +430,22 @@ def test_missing_punch_prompt_link_fills_in_the_correction_form(org, login):
     r = login(org.staff).get("/conduct/corrections/?date=2026-11-16&direction=out")
     form = r.context["form"]
     assert form["date"].value() == "2026-11-16" and form["direction"].value() == "out"
+
+
+def test_today_seen_live_a_morning_clock_in_is_not_yet_a_missing_punch(org):
+    import time_machine
+
+    punch(org.staff, MON, "08:28")
+    punch(org.colleague, MON, "08:47")
+    with time_machine.travel(_at(MON, "10:00"), tick=False):
+        rows, specs = evaluate_day(township_id=org.township.pk, day=MON)
+    by_person = {r.person_id: r for r in rows}
+    assert by_person[org.staff.pk].status == DayStatus.PRESENT
+    assert (by_person[org.colleague.pk].status, by_person[org.colleague.pk].late_minutes) == (
+        DayStatus.LATE,
+        17,
+    )
+    assert by_person[org.staff.pk].early_minutes == 0
+    with time_machine.travel(_at(MON, "18:30"), tick=False):
+        rows, specs = evaluate_day(township_id=org.township.pk, day=MON)
+    assert {r.person_id: r.status for r in rows}[org.staff.pk] == DayStatus.MISSING_PUNCH
