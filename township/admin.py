@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
+from township.admin_site import ScopedFormsMixin, is_county_admin, people_q, sees_everything
 from township.models import (
     ApprovalRequest,
     CalendarOverride,
@@ -12,6 +13,8 @@ from township.models import (
     Department,
     Finding,
     PolicyValue,
+    Role,
+    RoleGrant,
     RuleOverride,
     Township,
     User,
@@ -20,8 +23,9 @@ from township.models import (
 from township.scoping import township_ids_for
 
 
-class ScopedAdmin(ModelAdmin):
-    """Admin lists are scoped to the user's townships like every page."""
+class ScopedAdmin(ScopedFormsMixin, ModelAdmin):
+    """Admin lists are scoped to the user's townships like every page; so are the choices of
+    every form field (township.admin_site.ScopedFormsMixin)."""
 
     township_path = "township_id"
 
@@ -46,14 +50,39 @@ class ReadOnlyAdmin(ScopedAdmin):
 
 
 @admin.register(County)
-class CountyAdmin(ModelAdmin):
+class CountyAdmin(ScopedAdmin):
+    """The user's own county; only county-level accounts change it, only superusers add one."""
+
+    township_path = "township"
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        qs = ModelAdmin.get_queryset(self, request)
+        return qs if sees_everything(request.user) else qs.filter(pk=request.user.county_id)
+
+    def has_add_permission(self, request):
+        return sees_everything(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_county_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_everything(request.user)
 
 
 @admin.register(Township)
 class TownshipAdmin(ScopedAdmin):
+    """A township administrator edits their township's details; only county-level accounts add
+    or delete townships."""
+
     township_path = "id"
     list_display = ["name", "code", "county"]
+
+    def has_add_permission(self, request):
+        return is_county_admin(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_county_admin(request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Department)
@@ -69,8 +98,55 @@ class VillageAdmin(ScopedAdmin):
     search_fields = ["name"]
 
 
+class RoleGrantInline(TabularInline):
+    """The person's role history (township.security records every grant and revocation)."""
+
+    model = RoleGrant
+    fk_name = "person"
+    fields = ["at", "action", "role", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("Role grants and revocations")
+    classes = ["role-grants"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PersonScopeFormMixin:
+    """The department and villages of a person belong to the person's township, which belongs to
+    the person's county."""
+
+    def clean(self):
+        data = super().clean()
+        township, county = data.get("township"), data.get("county")
+        if township and county and township.county_id != county.pk:
+            self.add_error("township", _("Choose a township of the person's county."))
+        township_id = township.pk if township else None
+        department = data.get("department")
+        if department and department.township_id != township_id:
+            self.add_error("department", _("Choose a department of the person's township."))
+        villages = data.get("villages")
+        if villages and any(v.township_id != township_id for v in villages):
+            self.add_error("villages", _("Choose villages of the person's township."))
+        return data
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
+    """People.  A township administrator manages the people of their own township only: the
+    township is forced to theirs, the department, village and role choices are their township's,
+    superuser is not theirs to give and staff (admin access) follows the roles.  Only county-level
+    accounts (township.admin_site.is_county_admin) make people without a township, grant roles
+    outside Role or the superuser flag.  Every role change is recorded (RoleGrant)."""
+
     import_form_class = ImportForm
     export_form_class = ExportForm
     list_display = ["employee_no", "full_name", "department", "category", "mobile", "is_active"]
@@ -121,6 +197,53 @@ class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
     )
     filter_horizontal = ["groups", "villages"]
     actions = ["end_sessions"]
+
+    def get_inlines(self, request, obj):
+        return [RoleGrantInline] if obj is not None else []  # a new person has no history yet
+
+    def get_queryset(self, request):
+        qs = ModelAdmin.get_queryset(self, request)
+        return qs if sees_everything(request.user) else qs.filter(people_q(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Staff (admin access) follows the roles (save_related); superuser only from the county.
+        fixed = ["is_staff"] if is_county_admin(request.user) else ["is_staff", "is_superuser"]
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        fields, user = form.base_fields, request.user
+        if "county" in fields:
+            fields["county"].initial = user.county_id
+        if "township" in fields and not is_county_admin(user):
+            fields["township"].required = True
+            fields["township"].empty_label = None
+            fields["township"].initial = user.township_id
+        return type(form.__name__, (PersonScopeFormMixin, form), {})
+
+    def save_model(self, request, obj, form, change):
+        user = request.user
+        if not sees_everything(user):
+            obj.county_id = user.county_id
+        if not is_county_admin(user):
+            obj.township_id = user.township_id  # whatever was posted
+            if not change:
+                obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        from township.security import acting_as
+
+        with acting_as(request.user):
+            super().save_related(request, form, formsets, change)
+        person = form.instance
+        staff = (
+            person.is_superuser
+            or person.groups.filter(name__in=[Role.ADMINISTRATOR, Role.INSPECTOR]).exists()
+        )
+        if person.is_staff != staff:
+            person.is_staff = staff
+            person.save(update_fields=["is_staff"])
 
     @admin.action(
         description=_("End the sessions of the selected people (sign them out)"), permissions=["change"]

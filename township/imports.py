@@ -46,8 +46,9 @@ def load_dataset(name: str, content: bytes) -> tablib.Dataset:
     fmt = "xlsx" if name.lower().endswith(".xlsx") else "csv"
     try:
         if fmt == "csv":
-            text = content.decode("utf-8-sig")
-            return _limited_dataset(csv.reader(io.StringIO(text)), csv_rows=True)
+            # Decoded as it is read: a long file is refused at its row limit, never copied whole.
+            text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+            return _limited_dataset(csv.reader(text), csv_rows=True)
         _check_unpacked_size(content)
         return _load_xlsx(content)
     except UnicodeDecodeError:

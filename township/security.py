@@ -9,16 +9,22 @@
 - ``TownshipAxesHandler``: django-axes' lockout by username and IP, plus lockout by IP alone
   across usernames (password spraying).
 - ``check_secret_key``: `check --deploy` fails on a published secret key.
+- Role grants: every change of a person's groups, whatever the door, writes a RoleGrant row
+  (granted/revoked, by whom, when); ``acting_as(user)`` names the actor where no request does.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.checks import Error, Tags, register
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 
 log = logging.getLogger("township.security")
@@ -130,3 +136,68 @@ class SecurityLogMiddleware:
                 request.META.get("REMOTE_ADDR"),
             )
         return response
+
+
+# --- role grants ---------------------------------------------------------------------------------
+
+_actor: contextvars.ContextVar = contextvars.ContextVar("role_grant_actor", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    """Role changes made inside are recorded as made by ``user``."""
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _current_actor_id():
+    actor = _actor.get()
+    if actor is not None:
+        return actor.pk
+    # A request: pghistory's middleware has put the signed-in user in its context.
+    from pghistory import runtime
+
+    value = getattr(runtime._tracker, "value", None)
+    user = value.metadata.get("user") if value is not None else None
+    return user if isinstance(user, int) else None
+
+
+# The auto-created through model of User.groups, named lazily (ModelSignal resolves it).
+@receiver(m2m_changed, sender="township.User_groups", dispatch_uid="township.role_grants")
+def role_grants_record(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Write a RoleGrant for each role added to or removed from a person (m2m_changed of
+    User.groups, either side).  ``clear()`` is read before it happens (pre_clear)."""
+    from django.contrib.auth.models import Group
+
+    from township.models import RoleGrant, User
+
+    if action == "pre_clear":
+        if reverse:
+            instance._clearing_people = set(instance.user_set.values_list("pk", flat=True))
+        else:
+            instance._clearing_groups = set(instance.groups.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":
+        pk_set = getattr(instance, "_clearing_people" if reverse else "_clearing_groups", set())
+    if not pk_set:
+        return
+    kind = RoleGrant.Action.GRANTED if action == "post_add" else RoleGrant.Action.REVOKED
+    if reverse:  # group.user_set.add(...)
+        pairs = [(p, instance.name) for p in User.objects.filter(pk__in=pk_set).only("pk", "township_id")]
+    else:
+        pairs = [
+            (instance, name) for name in Group.objects.filter(pk__in=pk_set).values_list("name", flat=True)
+        ]
+    actor_id = _current_actor_id()
+    now = timezone.now()
+    RoleGrant.objects.bulk_create(
+        RoleGrant(person=p, role=name, action=kind, actor_id=actor_id, township_id=p.township_id, at=now)
+        for p, name in sorted(pairs, key=lambda x: (x[0].pk, x[1]))
+    )
+    for p, name in pairs:
+        log.info("role %s person=%s role=%s by=%s", kind, p.pk, name, actor_id)

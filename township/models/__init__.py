@@ -5,6 +5,7 @@ from .findings import Finding, FindingStatus, RuleOverride
 from .notifications import Notification
 from .org import Category, County, Department, Role, Township, User, Village, VillageKind
 from .policy import PolicyValue
+from .roles import RoleGrant
 from .supervision import (
     AppraisalIndicator,
     AppraisalReport,
@@ -39,6 +40,7 @@ __all__ = [
     "Notification",
     "PolicyValue",
     "Role",
+    "RoleGrant",
     "RuleOverride",
     "StepStatus",
     "Township",
