@@ -223,24 +223,24 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
     )
     figures: dict[int, dict] = {pk: {"department_id": dept} for pk, dept, _j in people}
     since = {pk: max(start, joined_on or start) for pk, _dept, joined_on in people}
-    attendance = _merge(ask("attendance_summary", township_id=township.pk, start=start, end=end))
-    # Who joined during the period: attendance from their joining day (one question per date).
-    joined: dict[dt.date, list[int]] = defaultdict(list)
-    for pk, _dept, joined_on in people:
-        if joined_on and joined_on > start:
-            joined[joined_on].append(pk)
-    for joined_on, pks in joined.items():
-        answers = _merge(ask("attendance_summary", township_id=township.pk, start=joined_on, end=end))
+    # Attendance from the period's start, or from the joining day for who joined during it: one
+    # question per distinct first day.
+    by_first_day: dict[dt.date, list[int]] = defaultdict(list)
+    for pk, first_day in since.items():
+        by_first_day[first_day].append(pk)
+    attendance: dict[int, dict] = {}
+    for first_day, pks in by_first_day.items():
+        answers = _merge(ask("attendance_summary", township_id=township.pk, start=first_day, end=end))
         for pk in pks:
-            attendance[pk] = answers.get(pk, {})
+            attendance[pk] = answers.get(pk) or {}
     fieldwork = _merge(ask("fieldwork_summary", township_id=township.pk, year=end.year, on=end))
     petitions: dict = {}
     for answer in ask("petition_summary", township_id=township.pk, start=start, end=end):
         petitions.update(answer["by_leader"])
     for pk, row in figures.items():
-        row["attendance"] = attendance.get(pk, {})
-        row["fieldwork"] = fieldwork.get(pk, {})
-        row["petitions"] = petitions.get(pk, {})
+        row["attendance"] = attendance[pk]
+        row["fieldwork"] = fieldwork.get(pk) or {}
+        row["petitions"] = petitions.get(pk) or {}
         row["findings"] = defaultdict(int)
     counts = (
         Finding.objects.filter(township=township, on_date__range=(start, end))
@@ -337,10 +337,9 @@ def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decim
             details[code] = {"value": NOT_APPLICABLE, "score": NOT_APPLICABLE, "weight": "0.00"}
             continue
         w = weights[code] * factor
-        if code == Indicator.VIOLATIONS:
-            score = Decimal(0) - d * found  # never "-0.00"
-        else:
-            score = max(Decimal(0), w * ratio - d * found)
+        score = w * ratio - d * found
+        if code != Indicator.VIOLATIONS:  # only violations take points below 0
+            score = max(Decimal(0), score)
         score = score.quantize(TWO, ROUND_HALF_UP)
         value = ratio.quantize(TWO, ROUND_HALF_UP) if code in RATIO_INDICATORS else found
         details[code] = {
@@ -355,12 +354,15 @@ def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decim
 def _ranks(values: list[tuple[int, Decimal]]) -> dict[int, int]:
     """Competition ranking (1, 2, 2, 4) by descending value."""
     ordered = sorted(values, key=lambda kv: kv[1], reverse=True)
-    ranks, last, last_rank = {}, None, 0
-    for i, (key, value) in enumerate(ordered, start=1):
-        if value != last:
-            last_rank, last = i, value
-        ranks[key] = last_rank
+    ranks: dict[int, int] = {}
+    for position, (key, value) in enumerate(ordered):
+        tied = position > 0 and ordered[position - 1][1] == value
+        ranks[key] = ranks[ordered[position - 1][0]] if tied else position + 1
     return ranks
+
+
+def _quiet(done: int, total: int) -> None:
+    return None
 
 
 def appraisal_compute(
@@ -375,7 +377,7 @@ def appraisal_compute(
 ) -> AppraisalReport:
     township = Township.objects.get(pk=township_id)
     start, end = period_bounds(period, year, number)
-    progress = progress or (lambda done, total: None)
+    progress = progress or _quiet
     progress(1, 4)
     indicators = indicators_for(county_id=township.county_id, year=year)
     figures = compute_figures(township=township, start=start, end=end)

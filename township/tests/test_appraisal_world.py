@@ -563,6 +563,11 @@ def test_joined_mid_quarter_counts_working_days_from_joining_and_later_joiners_a
         county=t.county, year=2026, code="attendance_rate", weight=50, deduction=0
     )
     AppraisalIndicator.objects.create(county=t.county, year=2026, code="work_logs", weight=50, deduction=0)
+    AppraisalIndicator.objects.create(county=t.county, year=2026, code="group_study", weight=0, deduction=1)
+    from township.findings import finding_raise
+
+    for day in (D(2026, 5, 29), D(2026, 6, 1)):  # the unit missed study on both days
+        finding_raise(rule_id="R-STUDY-1", township=t, department=d, detail="未学习", on_date=day)
     for day in (D(2026, 5, 29), D(2026, 6, 1)):  # nobody punched: both absent both days
         attendance_compute_day(township_id=t.pk, day=day)
     from conduct.models import WorkLog
@@ -578,9 +583,18 @@ def test_joined_mid_quarter_counts_working_days_from_joining_and_later_joiners_a
     }
     # June has 21 working days: new is absent 1 June only (29 May was before joining): 50 * 20/21 = 47.62;
     # 7 logs of 21: 50 * 7/21 = 16.67.  old: 61 days, absent 2: 50 * 59/61 = 48.36; 50 * 7/61 = 5.74
+    # group study (weight 0): the unit's findings from the joining day: new 1 (1 June), old 2
     assert got == {
-        new.pk: {"attendance_rate": ("0.95", "47.62"), "work_logs": ("0.33", "16.67")},
-        old.pk: {"attendance_rate": ("0.97", "48.36"), "work_logs": ("0.11", "5.74")},
+        new.pk: {
+            "attendance_rate": ("0.95", "47.62"),
+            "work_logs": ("0.33", "16.67"),
+            "group_study": ("1", "0.00"),
+        },
+        old.pk: {
+            "attendance_rate": ("0.97", "48.36"),
+            "work_logs": ("0.11", "5.74"),
+            "group_study": ("2", "0.00"),
+        },
     }
     assert later.pk not in got
 
@@ -754,6 +768,7 @@ def test_period_bounds_refuse_a_quarter_or_month_that_does_not_exist(period, num
 
 def test_indicators_of_a_year_fall_back_to_the_latest_earlier_year_then_to_the_defaults(org):
     from township.appraisal import indicators_for
+    from township.tests.factories import CountyFactory
 
     county = org.township.county
 
@@ -782,6 +797,14 @@ def test_indicators_of_a_year_fall_back_to_the_latest_earlier_year_then_to_the_d
     assert got(2025) == [("meetings", "30.00", "3.00")]  # the disabled one is not appraised
     assert got(2027) == [("meetings", "30.00", "3.00")]  # the latest earlier year's
     assert got(2024) == defaults  # nothing earlier: the defaults
+    assert {(i.county_id, i.year) for i in indicators_for(county_id=county.pk, year=2024)} == {
+        (county.pk, 2024)
+    }
+    # another county's indicators are its own
+    other = CountyFactory(name="邻县")
+    _set(org.admin, other, year=2023, code="pairing", weight=Decimal("9"), deduction=Decimal("0"))
+    _set(org.admin, other, year=2025, code="pairing", weight=Decimal("9"), deduction=Decimal("0"))
+    assert got(2024) == defaults and got(2025) == [("meetings", "30.00", "3.00")]
     _set(
         org.admin,
         county,
@@ -792,6 +815,7 @@ def test_indicators_of_a_year_fall_back_to_the_latest_earlier_year_then_to_the_d
         enabled=False,
     )
     assert got(2026) == []  # the year has indicators, all disabled: nothing is appraised
+    assert got(2025) == [("meetings", "30.00", "3.00")]  # setting 2026 left 2025 alone
 
 
 def test_publishing_is_for_inspectors_and_administrators_of_the_township_and_only_once(
@@ -887,8 +911,9 @@ def test_compute_reports_progress_records_its_indicators_and_leaves_people_witho
         before_write=lambda: writes.append(steps[-1]),
     )
     assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)] and writes == [(3, 4)]
-    assert (report.period, report.start, report.end, report.version) == (
+    assert (report.period, report.number, report.start, report.end, report.version) == (
         "month",
+        5,
         D(2026, 5, 1),
         D(2026, 5, 31),
         1,
@@ -906,3 +931,85 @@ def test_compute_reports_progress_records_its_indicators_and_leaves_people_witho
         1,
         9,
     )
+
+
+@pytest.mark.parametrize(
+    ("values", "ranks"),
+    [
+        ([], {}),
+        ([(1, Decimal("5")), (2, Decimal("9")), (3, Decimal("7"))], {2: 1, 3: 2, 1: 3}),
+        ([(1, Decimal("9")), (2, Decimal("9")), (3, Decimal("7"))], {1: 1, 2: 1, 3: 3}),
+        (
+            [(1, Decimal("9")), (2, Decimal("8")), (3, Decimal("8")), (4, Decimal("-1"))],
+            {1: 1, 2: 2, 3: 2, 4: 4},
+        ),
+        ([(1, Decimal("3")), (2, Decimal("3")), (3, Decimal("3"))], {1: 1, 2: 1, 3: 1}),
+    ],
+)
+def test_competition_ranking(values, ranks):
+    from township.appraisal import _ranks
+
+    assert _ranks(values) == ranks
+
+
+def test_deductions_on_ratio_indicators_have_nothing_to_count_and_violations_with_a_weight_go_below_zero():
+    row = _row(
+        attendance={"working_days": 10, "absent": 0, "logs": 10},
+        fieldwork={"village_days": 5, "prorated_target": 5, "reports": 1, "reports_target": 1},
+        findings={"R-ATT-2": 4},
+        violations=3,
+    )
+    row["fieldwork"] |= {"pairings": 1, "pairings_target": 1}
+    inds = _indicators(
+        attendance_rate=("10", "1"),
+        work_logs=("10", "1"),
+        village_days=("10", "1"),
+        research_reports=("10", "1"),
+        pairing=("10", "1"),
+        violations=("10", "4"),
+    )
+    total, details = score_person(row, inds)
+    # five ratios of 1 with nothing to deduct: 10 each; violations 10 - 4 * 3 = -2, not floored
+    assert [d["score"] for d in details.values()] == ["10.00"] * 5 + ["-2.00"]
+    assert total == Decimal("48.00")
+
+
+def test_department_average_rounds_half_up(frozen):
+    from township.findings import finding_raise
+    from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory
+
+    t = TownshipFactory()
+    d = DepartmentFactory(township=t)
+    a, b = (UserFactory(township=t, department=d, roles=[Role.STAFF]) for _ in range(2))
+    AppraisalIndicator.objects.create(
+        county=t.county, year=2026, code="late_early", weight=10, deduction="0.01"
+    )
+    for i in range(3):
+        finding_raise(rule_id="R-ATT-2", township=t, person=b, detail="迟到", on_date=D(2026, 4, 7 + i))
+    report = appraisal_compute(township_id=t.pk, year=2026, number=2)
+    # a 10.00, b 10 - 0.01 * 3 = 9.97; the unit (10.00 + 9.97) / 2 = 9.985 -> 9.99 (half even: 9.98)
+    assert {s.person_id: str(s.total) for s in report.scores.all()} == {a.pk: "10.00", b.pk: "9.97"}
+    assert [(str(u.average), u.rank, u.people) for u in report.department_scores.all()] == [("9.99", 1, 2)]
+
+
+def test_a_run_replaces_only_its_own_draft_and_numbers_versions_within_its_own_period(org, other_org, frozen):
+    from township.appraisal import appraisal_publish
+    from township.models.supervision import AppraisalReport
+
+    def published_then_draft(township, year, number, period="quarter"):
+        first = appraisal_compute(township_id=township.pk, year=year, number=number, period=period)
+        appraisal_publish(
+            actor=org.admin if township == org.township else other_org.admin, report_id=first.pk
+        )
+        appraisal_compute(township_id=township.pk, year=year, number=number, period=period)
+
+    published_then_draft(org.township, 2026, 1)  # another quarter
+    published_then_draft(org.township, 2026, 2, period="month")  # month 2 is not quarter 2
+    published_then_draft(org.township, 2025, 2)  # last year's second quarter
+    published_then_draft(other_org.township, 2026, 2)  # another township's
+    before = set(AppraisalReport.objects.values_list("pk", flat=True))
+    assert len(before) == 8
+    first = appraisal_compute(township_id=org.township.pk, year=2026, number=2)
+    again = appraisal_compute(township_id=org.township.pk, year=2026, number=2)
+    assert (first.version, again.version) == (1, 1)
+    assert set(AppraisalReport.objects.values_list("pk", flat=True)) == before | {again.pk}
