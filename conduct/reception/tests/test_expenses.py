@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from conduct.reception.models import Expense, ExpenseStatus
+from conduct.reception.models import AllowanceType, Expense, ExpenseStatus
 from township.approvals import approval_decide, approvals_for_target
 from township.models import Finding
+from township.tests.factories import TownshipFactory
 
 from .factories import allowance_type, budget, record_expense, scan
 
@@ -30,24 +31,36 @@ def test_expense_goes_to_the_department_head_and_is_spent_when_approved(org):
 
 
 def test_r_exp_1_approval_level_follows_the_amount(org):
+    """Defaults: up to ¥2000.00 the department head, up to ¥10000.00 the leader in charge, above
+    a principal leader; each limit itself belongs to the lower level."""
     budget(org, amount="50000.00")
-    middle = record_expense(org, amount=Decimal("5000.00"))
-    large = record_expense(org, amount=Decimal("20000.00"))
-    assert list(approvals_for_target(middle).get().steps.get().candidates.all()) == [org.leader]
-    assert set(approvals_for_target(large).get().steps.get().candidates.all()) == {
-        org.principal,
-        org.principal2,
-    }
+
+    def candidates(amount):
+        expense = record_expense(org, amount=Decimal(amount))
+        return set(approvals_for_target(expense).get().steps.get().candidates.all())
+
+    assert candidates("2000.00") == {org.head}
+    assert candidates("2000.01") == {org.leader}
+    assert candidates("10000.00") == {org.leader}
+    assert candidates("10000.01") == {org.principal, org.principal2}
 
 
 def test_r_exp_1_over_budget_refused(org):
+    """Budget ¥1000.00 with ¥800.00 committed: ¥200.01 is refused (¥0.01 over, ¥200.00 left),
+    exactly ¥200.00 is allowed, then a single cent more is refused."""
     budget(org, amount="1000.00")
     record_expense(org, amount=Decimal("800.00"))  # committed
     with pytest.raises(ValidationError) as exc:
-        record_expense(org, amount=Decimal("300.00"))
+        record_expense(org, amount=Decimal("200.01"))
     message = _errors(exc)["amount"][0]
-    assert "R-EXP-1" in message and "100.00" in message
+    assert "R-EXP-1" in message and "¥0.01" in message and "¥200.00 left" in message
     assert Expense.objects.count() == 1
+    record_expense(org, amount=Decimal("200.00"))  # exactly the budget
+    assert Expense.objects.count() == 2
+    with pytest.raises(ValidationError) as exc:
+        record_expense(org, amount=Decimal("0.01"))
+    assert "R-EXP-1" in _errors(exc)["amount"][0]
+    assert Expense.objects.count() == 2
 
 
 def test_r_exp_1_excess_approved_by_a_principal_leader(org):
@@ -69,11 +82,17 @@ def test_r_exp_1_excess_approved_by_a_principal_leader(org):
 def test_r_exp_1_rejected_expense_frees_the_budget(org):
     budget(org, amount="1000.00")
     expense = record_expense(org, amount=Decimal("900.00"))
+    with pytest.raises(ValidationError) as exc:  # the pending one still holds ¥900.00
+        record_expense(org, amount=Decimal("900.00"))
+    assert "R-EXP-1" in _errors(exc)["amount"][0]
+    assert Expense.objects.count() == 1
     req = approvals_for_target(expense).get()
     approval_decide(actor=org.head, request_id=req.pk, decision="reject", comment="发票不全")
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.REJECTED
-    record_expense(org, amount=Decimal("900.00"))
+    second = record_expense(org, amount=Decimal("900.00"))
+    assert second.over_budget == Decimal("0.00")
+    assert Expense.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -119,31 +138,56 @@ def test_r_exp_5_allowance_must_be_a_listed_type(org):
     with pytest.raises(ValidationError) as exc:
         record_expense(org, category="allowance", payee="全体干部")
     assert "R-EXP-5" in _errors(exc)["allowance_type"][0]
+    assert not Expense.objects.exists()
     kind = allowance_type(org)
     expense = record_expense(org, category="allowance", payee="全体干部", allowance_type=kind)
     assert expense.allowance_type == kind
+    assert Expense.objects.count() == 1
+    other = AllowanceType.objects.create(township=TownshipFactory(), name="乡镇工作补贴")
+    with pytest.raises(ValidationError) as exc:  # another township's list is not this one's
+        record_expense(org, category="allowance", payee="全体干部", allowance_type=other)
+    assert "R-EXP-5" in _errors(exc)["allowance_type"][0]
     kind.active = False
     kind.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:  # struck off the list
         record_expense(org, category="allowance", payee="全体干部", allowance_type=kind)
+    assert "R-EXP-5" in _errors(exc)["allowance_type"][0]
+    assert Expense.objects.count() == 1
 
 
 def test_r_exp_5_the_form_has_no_free_text_allowance_name(org, login):
-    from conduct.reception.forms import ExpenseForm
+    """On the page an allowance is one of the listed types: an invented name, a type struck off
+    the list or none at all is refused next to the field and nothing is booked."""
+    budget(org, category="allowance", amount="10000.00")
+    kind = allowance_type(org)
+    retired = allowance_type(org, name="下乡补助")
+    retired.active = False
+    retired.save()
+    client = login(org.finance)
 
-    form = ExpenseForm(township_id=org.township.pk)
-    assert form.fields["allowance_type"].__class__.__name__ == "ModelChoiceField"
-    category_codes = [c for c, _label in form.fields["category"].choices]
-    assert category_codes == [
-        "office",
-        "reception",
-        "vehicle",
-        "abroad",
-        "meetings",
-        "training",
-        "travel",
-        "allowance",
-    ]
+    def post(allowance):
+        data = {
+            "spent_on": timezone.localdate().isoformat(),
+            "category": "allowance",
+            "payee": "全体干部",
+            "amount": "300.00",
+            "payment_method": "official_card",
+            "invoice": scan("invoice.pdf"),
+            "allowance_type": allowance,
+        }
+        return client.post("/reception/expenses/new/", data)
+
+    for invented in ("加班补贴", str(retired.pk)):
+        response = post(invented)
+        assert response.status_code == 200
+        assert "allowance_type" in response.context["form"].errors
+    response = post("")
+    assert response.status_code == 200
+    assert "R-EXP-5" in response.context["form"].errors["allowance_type"][0]
+    assert not Expense.objects.exists()
+    response = post(str(kind.pk))
+    assert response.status_code == 302, response.context["form"].errors
+    assert Expense.objects.get().allowance_type == kind
 
 
 def test_r_fld_4_private_car_fuel_for_a_village_visit_is_a_finding(org):
