@@ -18,6 +18,7 @@ from meetings.rules import split_speakers
 from meetings.services import MeetingDraft
 from township.forms import BootstrapMixin
 from township.models import Department, Role, User
+from township.scoping import reads_many_townships, township_ids_for, townships_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -161,6 +162,7 @@ def agenda_from(formset) -> list[tuple[str, list[str]]]:
 
 
 class MeetingFilterForm(BootstrapMixin, forms.Form):
+    township = forms.TypedChoiceField(label=_("Township"), required=False, coerce=int, empty_value=None)
     q = forms.CharField(label=_("Title contains"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + MeetingStatus.choices
@@ -178,12 +180,22 @@ class MeetingFilterForm(BootstrapMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
-    def __init__(self, *args, township_id, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        """The departments of every township the user reads; a reader of several townships (a
+        county-level inspector) also filters by township and sees "township · department"."""
         super().__init__(*args, **kwargs)
-        from meetings.selectors import departments_for
-
-        self.fields["department"].queryset = departments_for(township_id=township_id)
+        townships = townships_for(user) if reads_many_townships(user) else []
+        self.fields["department"].queryset = (
+            Department.objects.filter(township_id__in=township_ids_for(user))
+            .select_related("township")
+            .order_by("township__name", "order", "name")
+        )
         self.fields["department"].empty_label = _("All")
+        if townships:
+            self.fields["department"].label_from_instance = lambda d: f"{d.township.name} · {d.name}"
+            self.fields["township"].choices = [("", _("All"))] + [(t.pk, t.name) for t in townships]
+        else:
+            del self.fields["township"]
 
 
 class MeetingRecordForm(BootstrapMixin, forms.Form):

@@ -54,8 +54,11 @@ def meeting_list_for(
     month: dt.date | None = None,
     q: str = "",
     order: str = "-date",
+    township: int | None = None,
 ) -> QuerySet[Meeting]:
     qs = Meeting.objects.filter(township_id__in=township_ids_for(user)).filter(meeting_visibility_q(user))
+    if township:
+        qs = qs.filter(township_id=township)
     if status:
         qs = qs.filter(status=status)
     if meeting_type:
@@ -68,7 +71,9 @@ def meeting_list_for(
         qs = qs.filter(title__icontains=q)
     allowed = {"date", "-date", "title", "-title", "status", "-status", "meeting_type", "-meeting_type"}
     order = order if order in allowed else "-date"
-    return qs.select_related("department", "room", "requested_by").order_by(order, "start_time", "pk")
+    return qs.select_related("department", "room", "requested_by", "township").order_by(
+        order, "start_time", "pk"
+    )
 
 
 def meeting_get_for(*, user, pk: int) -> Meeting:

@@ -57,7 +57,8 @@ def _township_user(user):
 @login_required
 def index(request):
     user = request.user
-    form = MeetingFilterForm(request.GET or None, township_id=user.township_id)
+    form = MeetingFilterForm(request.GET or None, user=user)
+    many = "township" in form.fields
     f = form.cleaned_data if form.is_valid() else {}
     order = request.GET.get("sort", "-date")
     qs = selectors.meeting_list_for(
@@ -68,6 +69,7 @@ def index(request):
         month=f.get("month"),
         q=f.get("q") or "",
         order=order,
+        township=f.get("township"),
     )
     if request.GET.get("export") == "xlsx":
         headers = [
@@ -83,6 +85,7 @@ def index(request):
         ]
         rows = [
             [
+                *([m.township.name] if many else []),
                 m.date,
                 m.start_time.strftime("%H:%M"),
                 m.title,
@@ -95,6 +98,8 @@ def index(request):
             ]
             for m in qs[:20000]
         ]
+        if many:
+            headers.insert(0, _("Township"))
         return xlsx_response("meetings.xlsx", headers, rows)
     return render(
         request,
@@ -104,6 +109,7 @@ def index(request):
             "page_obj": paginate(request, qs),
             "sort": order,
             "can_see_figures": user.has_role(*FIGURE_ROLES),
+            "many_townships": many,
         },
     )
 

@@ -171,6 +171,7 @@ class AttachmentForm(BootstrapMixin, forms.Form):
 
 
 class CaseFilterForm(BootstrapMixin, forms.Form):
+    township = forms.TypedChoiceField(label=_("Township"), required=False, coerce=int, empty_value=None)
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -203,8 +204,14 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, township_ids=(), **kwargs):
+    def __init__(self, *args, township_ids=(), townships=(), **kwargs):
+        """``townships``: those to filter by, when the reader reads more than one (a county-level
+        inspector); else the field is left out."""
         super().__init__(*args, **kwargs)
+        if len(townships) > 1:
+            self.fields["township"].choices = [("", _("All"))] + [(t.pk, t.name) for t in townships]
+        else:
+            del self.fields["township"]
         self.fields["village"].queryset = Village.objects.filter(township_id__in=township_ids)
         self.fields["leader"].queryset = (
             User.objects.filter(

@@ -49,8 +49,11 @@ def case_list_for(
     overdue: bool = False,
     mine: bool = False,
     sort: str = "number",
+    township: int | None = None,
 ) -> QuerySet[PetitionCase]:
     qs = PetitionCase.objects.filter(township_id__in=township_ids_for(user))
+    if township:
+        qs = qs.filter(township_id=township)
     if q:
         # No identity fields here: searching by a petitioner's name would reveal who petitioned.
         qs = qs.filter(Q(number__icontains=q) | Q(matter__icontains=q) | Q(concerns__icontains=q))
@@ -72,7 +75,7 @@ def case_list_for(
         qs = qs.filter(status__in=CLOCK_RUNNING, next_due__lt=timezone.localdate())
     if mine:
         qs = qs.filter(Q(responsible_leader=user) | Q(handlers=user) | Q(registered_by=user)).distinct()
-    return qs.select_related("village", "responsible_leader", "handling_department").order_by(
+    return qs.select_related("village", "responsible_leader", "handling_department", "township").order_by(
         *SORTS.get(sort, SORTS["number"])
     )
 

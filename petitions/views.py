@@ -19,7 +19,7 @@ from township.approvals import approvals_for_target
 from township.exports import xlsx_response
 from township.history import history_for
 from township.models import Role, Township
-from township.scoping import get_or_404, township_ids_for
+from township.scoping import get_or_404, reads_many_townships, township_ids_for, townships_for
 from township.uploads import upload_response
 from township.views import paginate, role_required
 
@@ -46,10 +46,16 @@ STATS_ROLES = (Role.OFFICE_CLERK, Role.PRINCIPAL_LEADER, Role.LEADER_IN_CHARGE, 
 
 @login_required
 def index(request):
-    form = CaseFilterForm(request.GET or None, township_ids=township_ids_for(request.user))
+    many = reads_many_townships(request.user)
+    form = CaseFilterForm(
+        request.GET or None,
+        township_ids=township_ids_for(request.user),
+        townships=townships_for(request.user) if many else (),
+    )
     f = form.cleaned_data if form.is_valid() else {}
     qs = selectors.case_list_for(
         user=request.user,
+        township=f.get("township"),
         q=(f.get("q") or "").strip(),
         status=f.get("status") or "",
         channel=f.get("channel") or "",
@@ -79,6 +85,7 @@ def index(request):
         ]
         rows = [
             [
+                *([c.township.name] if many else []),
                 c.number,
                 c.registered_on,
                 c.get_channel_display(),
@@ -94,6 +101,8 @@ def index(request):
             ]
             for c in qs[:20000]
         ]
+        if many:
+            headers.insert(0, _("Township"))
         return xlsx_response("petitions.xlsx", headers, rows)
     page = paginate(request, qs)
     for case in page:
@@ -108,6 +117,7 @@ def index(request):
             "can_stats": request.user.has_role(*STATS_ROLES),
             "is_clerk": request.user.has_role(Role.OFFICE_CLERK),
             "is_inspector": request.user.has_role(Role.INSPECTOR),
+            "many_townships": many,
         },
     )
 

@@ -52,6 +52,7 @@ class HandoverForm(BootstrapMixin, forms.Form):
 
 
 class FindingFilterForm(BootstrapMixin, forms.Form):
+    township = forms.IntegerField(label=_("Township"), required=False, widget=forms.Select)
     rule = forms.CharField(label=_("Rule"), required=False)
     department = forms.IntegerField(label=_("Department"), required=False, widget=forms.Select)
     status = forms.ChoiceField(
@@ -62,9 +63,15 @@ class FindingFilterForm(BootstrapMixin, forms.Form):
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, departments=(), **kwargs):
+    def __init__(self, *args, departments=(), townships=(), **kwargs):
+        """``departments``: (id, label) pairs; ``townships``: the townships to filter by, when
+        the reader reads more than one (else the field is left out)."""
         super().__init__(*args, **kwargs)
-        self.fields["department"].widget.choices = [("", _("All"))] + [(d.pk, d.name) for d in departments]
+        self.fields["department"].widget.choices = [("", _("All")), *departments]
+        if len(townships) > 1:
+            self.fields["township"].widget.choices = [("", _("All"))] + [(t.pk, t.name) for t in townships]
+        else:
+            del self.fields["township"]
 
 
 class CalendarOverrideForm(BootstrapMixin, forms.Form):

@@ -32,8 +32,12 @@ def village_list_for(*, user) -> QuerySet[Village]:
     return Village.objects.filter(township_id__in=township_ids_for(user))
 
 
-def person_list_for(*, user, q: str = "", department: int | None = None) -> QuerySet[User]:
+def person_list_for(
+    *, user, q: str = "", department: int | None = None, township: int | None = None
+) -> QuerySet[User]:
     qs = people_for(user).select_related("department", "township").prefetch_related("groups")
+    if township:
+        qs = qs.filter(township_id=township)
     if q:
         qs = qs.filter(Q(full_name__icontains=q) | Q(employee_no__icontains=q) | Q(mobile__icontains=q))
     if department:
@@ -46,9 +50,18 @@ def person_get_for(*, user, pk: int) -> User:
 
 
 def finding_list_for(
-    *, user, rule: str = "", department: int | None = None, status: str = "", date_from=None, date_to=None
+    *,
+    user,
+    rule: str = "",
+    department: int | None = None,
+    status: str = "",
+    date_from=None,
+    date_to=None,
+    township: int | None = None,
 ) -> QuerySet[Finding]:
     qs = Finding.objects.filter(township_id__in=township_ids_for(user))
+    if township:
+        qs = qs.filter(township_id=township)
     if not sees_whole_township(user):
         qs = qs.none()
     if rule:

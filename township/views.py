@@ -25,9 +25,9 @@ from township.history import history_for
 from township.hooks import HOME_PANELS
 from township.models import CalendarOverride, Role
 from township.policy import definition, grouped_definitions, policies, policy_history, policy_set
-from township.scoping import get_or_404
+from township.scoping import get_or_404, reads_many_townships, townships_for
 from township.selectors import (
-    department_list_for,
+    department_options,
     finding_list_for,
     person_get_for,
     person_list_for,
@@ -159,11 +159,16 @@ def approval_detail(request, pk):
 
 @role_required(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER)
 def finding_list(request):
-    departments = department_list_for(user=request.user)
-    form = FindingFilterForm(request.GET or None, departments=departments)
+    many = reads_many_townships(request.user)
+    form = FindingFilterForm(
+        request.GET or None,
+        departments=department_options(user=request.user),
+        townships=townships_for(request.user) if many else (),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     qs = finding_list_for(
         user=request.user,
+        township=filters.get("township"),
         rule=filters.get("rule") or "",
         department=filters.get("department"),
         status=filters.get("status") or "",
@@ -175,6 +180,7 @@ def finding_list(request):
 
         rows = [
             [
+                *([f.township.name] if many else []),
                 f.rule_id,
                 f.on_date,
                 str(f.person or ""),
@@ -185,6 +191,8 @@ def finding_list(request):
             for f in qs[:20000]
         ]
         headers = [_("Rule"), _("Date"), _("Person"), _("Department"), _("Detail"), _("Status")]
+        if many:
+            headers.insert(0, _("Township"))
         return xlsx_response("findings.xlsx", headers, rows)
     return render(
         request,
@@ -193,6 +201,7 @@ def finding_list(request):
             "form": form,
             "page_obj": paginate(request, qs),
             "can_triage": request.user.has_role(Role.INSPECTOR, Role.ADMINISTRATOR),
+            "many_townships": many,
         },
     )
 
@@ -206,12 +215,20 @@ def finding_list(request):
 def person_list(request):
     q = request.GET.get("q", "").strip()
     dept = request.GET.get("department")
-    qs = person_list_for(user=request.user, q=q, department=int(dept) if dept and dept.isdigit() else None)
+    many = reads_many_townships(request.user)
+    township = request.GET.get("township", "")
+    qs = person_list_for(
+        user=request.user,
+        q=q,
+        department=int(dept) if dept and dept.isdigit() and len(dept) < 10 else None,
+        township=int(township) if many and township.isdigit() and len(township) < 10 else None,
+    )
     if request.GET.get("export") == "xlsx":
         from township.exports import xlsx_response
 
         rows = [
             [
+                *([p.township.name if p.township else ""] if many else []),
                 p.employee_no,
                 p.full_name,
                 str(p.department or ""),
@@ -229,6 +246,8 @@ def person_list(request):
             _("Position"),
             _("Mobile phone"),
         ]
+        if many:
+            headers.insert(0, _("Township"))
         return xlsx_response("people.xlsx", headers, rows)
     return render(
         request,
@@ -236,8 +255,11 @@ def person_list(request):
         {
             "page_obj": paginate(request, qs, 30),
             "q": q,
-            "departments": department_list_for(user=request.user),
+            "department_options": department_options(user=request.user),
             "dept": dept,
+            "many_townships": many,
+            "townships": townships_for(request.user) if many else [],
+            "township": township,
         },
     )
 
