@@ -1,8 +1,10 @@
 """Meeting requests: every BLOCK rule, caps, overrides, routing, rooms, records, merges."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +18,9 @@ from township.policy import policy_set
 from township.tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# Mid-afternoon of a working day: a meeting held from just after midnight has ended by now.
+AFTERNOON = dt.datetime(2026, 11, 25, 15, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
 def candidates(meeting):
@@ -167,14 +172,13 @@ def test_r_mtg_5_request_over_two_hours_refused_except_statutory(org):
     submit(org, planned_minutes=120)
 
 
+@time_machine.travel(AFTERNOON)
 def test_r_mtg_5_actual_overrun_raises_a_finding(org):
     day = timezone.localdate()
     meeting = submit(org, date=day, start_time=dt.time(0, 5), planned_minutes=60)
     approve(meeting, org.leader)
     start = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 5)))
     end = start + dt.timedelta(minutes=150)
-    if end > timezone.now():  # keep the recorded times in the past
-        start, end = timezone.now() - dt.timedelta(minutes=151), timezone.now() - dt.timedelta(minutes=1)
     services.meeting_record_outcome(
         actor=org.clerk,
         meeting_id=meeting.pk,
@@ -189,6 +193,7 @@ def test_r_mtg_5_actual_overrun_raises_a_finding(org):
     assert finding.target_id == meeting.pk and "150" in finding.detail
 
 
+@time_machine.travel(AFTERNOON)
 def test_r_mtg_5_statutory_meeting_overrun_raises_no_finding(org):
     meeting = submit(
         org, meeting_type=MeetingType.PARTY_CONGRESS, date=timezone.localdate(), start_time=dt.time(0, 1)
