@@ -157,24 +157,45 @@ def test_r_att_4_punches_are_never_edited(org):
         p.save()
     with pytest.raises(ProgrammingError), transaction.atomic():
         Punch.objects.filter(pk=p.pk).delete()
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        Punch.objects.filter(pk=p.pk).update(at=aware(MON, dt.time(8, 0)))
+    kept = Punch.objects.get(person=org.staff)  # still one punch, still at 08:20
+    assert kept.pk == p.pk and kept.at == aware(MON, dt.time(8, 20))
 
 
 def test_r_att_4_correction_needs_approval_and_respects_the_monthly_cap(org):
+    import time_machine
     from django.test import TestCase
 
-    c = correction_submit(actor=org.staff, date=MON, direction="in", time=dt.time(8, 25), reason="forgot")
-    assert not Punch.objects.filter(person=org.staff).exists()  # nothing until approved
-    assert c.approval.steps.get().candidates.get() == org.head
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        approval_decide(actor=org.head, request_id=c.approval_id, decision="approve")
-    p = Punch.objects.get(person=org.staff)
-    assert p.source == PunchSource.CORRECTION and p.correction_id == c.pk
-    policy_set(actor=org.admin, key="R-ATT-4.monthly_cap", year=2026, value="2", township=org.township)
-    correction_submit(actor=org.staff, date=TUE, direction="in", time=dt.time(8, 25), reason="forgot")
-    with pytest.raises(ValidationError) as exc:
+    with time_machine.travel(_at(dt.date(2026, 11, 20), "10:00"), tick=False):
+        c = correction_submit(actor=org.staff, date=MON, direction="in", time=dt.time(8, 25), reason="forgot")
+        assert not Punch.objects.filter(person=org.staff).exists()  # nothing until approved
+        assert c.approval.steps.get().candidates.get() == org.head
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            approval_decide(actor=org.head, request_id=c.approval_id, decision="approve")
+        p = Punch.objects.get(person=org.staff)
+        assert p.source == PunchSource.CORRECTION and p.correction_id == c.pk
+        policy_set(actor=org.admin, key="R-ATT-4.monthly_cap", year=2026, value="2", township=org.township)
+        second = correction_submit(
+            actor=org.staff, date=TUE, direction="in", time=dt.time(8, 25), reason="forgot"
+        )
+        with pytest.raises(ValidationError) as exc:  # a third in November: one over the cap of 2
+            correction_submit(
+                actor=org.staff, date=TUE, direction="out", time=dt.time(18, 0), reason="forgot"
+            )
+        message = exc.value.message_dict["date"][0]
+        assert "R-ATT-4" in message and "2 corrections" in message and "limit is 2" in message
+        assert PunchCorrection.objects.filter(person=org.staff).count() == 2
+        assert Punch.objects.filter(person=org.staff).count() == 1
+        # October's corrections are another month's; a rejected one gives its place back
+        correction_submit(
+            actor=org.staff, date=dt.date(2026, 10, 30), direction="in", time=dt.time(8, 25), reason="forgot"
+        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            approval_decide(actor=org.head, request_id=second.approval_id, decision="reject", comment="no")
         correction_submit(actor=org.staff, date=TUE, direction="out", time=dt.time(18, 0), reason="forgot")
-    assert "R-ATT-4" in str(exc.value)
-    assert PunchCorrection.objects.filter(person=org.staff).count() == 2
+        assert PunchCorrection.objects.filter(person=org.staff).count() == 4
+        assert Punch.objects.filter(person=org.staff).count() == 1  # the rejected one added nothing
 
 
 def test_correction_bad_input_both_punches_or_future(org):
