@@ -159,6 +159,7 @@ def dashboard(request):
         return xlsx_response("township-comparison.xlsx", headers, rows)
     latest = (
         AppraisalReport.objects.filter(township_id__in=townships)
+        .select_related("township")
         .order_by("-year", "-number", "-version")
         .first()
     )

@@ -319,7 +319,19 @@ def test_county_dashboard_shows_the_app_widgets_of_the_chosen_township(county, c
     response = client.get(f"/supervision/?from=2026-01-01&to=2026-12-31&township={other.township.pk}")
     township_view = login(other.inspector).get("/supervision/?from=2026-01-01&to=2026-12-31")
     assert set(response.context["widgets"]) == set(township_view.context["widgets"]) != set()
-    assert _picker_options(response.content.decode()) == ["A镇", "B乡"]
+    assert _picker_options(response.content.decode()) == ["Whole county", "A镇", "B乡"]
+
+
+def test_county_dashboard_drills_down_to_one_township(county, county_inspector, login):
+    _org, other = county
+    _findings(county)
+    client = login(county_inspector)
+    whole = client.get("/supervision/?from=2026-01-01&to=2026-12-31")
+    assert re.search(r'<option value="" selected>Whole county</option>', whole.content.decode())
+    one = client.get(f"/supervision/?from=2026-01-01&to=2026-12-31&township={other.township.pk}")
+    assert _chart(one, "rule_chart")["data"]["datasets"][0]["data"] == [1]
+    assert [name for name, _pk, _n in one.context["open_by_dept"]] == ["党政办"]
+    assert re.search(rf'<option value="{other.township.pk}" selected>B乡</option>', one.content.decode())
 
 
 def _report(o, year, number, scores):
