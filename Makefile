@@ -9,7 +9,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: install run test lint check-translations messages services stop bench clean
+.PHONY: install run test lint check-translations messages services stop bench mutants clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -49,6 +49,14 @@ check-translations: install
 
 bench: install
 	@$(SERVICES) && $(BIN)/python manage.py bench --output .data/bench.json $(BENCH_ARGS)
+
+# Mutation testing (docs/testing.md); slow, not part of `make test` or CI. Run one at a time:
+#   flock /tmp/mutants.lock make mutants MODULE=township/workcalendar.py [TESTS="paths"] [JOBS=2]
+mutants: install
+	@$(SERVICES) && \
+	  $(BIN)/python manage.py compile_translations >/dev/null && \
+	  $(BIN)/python -m township.devtools.mutants $(if $(MODULE),--module $(MODULE)) \
+	    $(if $(TESTS),--tests $(TESTS)) $(if $(JOBS),--jobs $(JOBS))
 
 stop:
 	-$(BIN)/python -m township.devservers stop
