@@ -154,3 +154,363 @@ def test_remind_waiting_approvals(org):
     assert remind_waiting_approvals() == 1
     assert remind_waiting_approvals() == 0  # not twice in the same day
     assert Notification.objects.filter(recipient=org.head).count() == 2  # the ask, the reminder
+
+
+# --- every branch of township/approvals.py, on a small team (fast: make mutants runs these) -------
+
+import datetime as dt  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+import time_machine  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from township import approvals  # noqa: E402
+from township.approvals import (  # noqa: E402
+    ApprovalKind,
+    StepSpec,
+    approval_get_for,
+    approval_submit,
+    approvals_for_target,
+    approvals_remind,
+    approvals_waiting_since,
+    approvers_at_level,
+    kind_label,
+    register_kind,
+    route_by_level,
+)
+from township.models import Role, StepStatus, Village  # noqa: E402
+from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory  # noqa: E402
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class Team:
+    town: object
+    dept: object
+    head: object
+    leader: object
+    boss: object
+    boss2: object
+    staff: object
+    mate: object
+    log: list
+
+
+@pytest.fixture
+def team(db, monkeypatch):
+    town = TownshipFactory()
+    dept = DepartmentFactory(township=town)
+
+    def person(*roles, **kw):
+        return UserFactory(township=town, department=dept, roles=list(roles), **kw)
+
+    t = Team(
+        town=town,
+        dept=dept,
+        head=person(Role.DEPARTMENT_HEAD),
+        leader=person(Role.LEADER_IN_CHARGE),
+        boss=person(Role.PRINCIPAL_LEADER),
+        boss2=person(Role.PRINCIPAL_LEADER),
+        staff=person(Role.STAFF),
+        mate=person(Role.STAFF),
+        log=[],
+    )
+    dept.head, dept.leader_in_charge = t.head, t.leader
+    dept.save()
+
+    def record(what):
+        return lambda target, actor, req: t.log.append((what, target.pk, actor.pk, req.pk))
+
+    kind = ApprovalKind(
+        code="mut_kind",
+        label="mutation kind",
+        route=lambda target, requester: target._steps,
+        on_approved=record("approved"),
+        on_rejected=record("rejected"),
+        on_returned=record("returned"),
+        on_cancelled=record("cancelled"),
+    )
+    monkeypatch.setitem(approvals.KINDS, "mut_kind", kind)
+    return t
+
+
+def ask(team, actor, *steps, summary="two days off"):
+    n = Village.objects.count()
+    target = Village.objects.create(township=team.town, name=f"v{n}", code=f"m{n}")
+    target._steps = [StepSpec(f"step {i}", people) for i, people in enumerate(steps, start=1)]
+    return approval_submit(actor=actor, kind="mut_kind", target=target, summary=summary)
+
+
+def texts(user):
+    return list(Notification.objects.filter(recipient=user).order_by("pk").values_list("text", flat=True))
+
+
+def test_register_kind_and_its_label(monkeypatch):
+    kind = ApprovalKind(code="k_label", label="Leave of absence", route=lambda t, r: [])
+    monkeypatch.setitem(approvals.KINDS, "k_label", None)
+    assert register_kind(kind) is kind
+    assert approvals.KINDS["k_label"] is kind
+    assert kind_label("k_label") == "Leave of absence"
+    assert kind_label("no_such_kind") == "no_such_kind"
+    default = ApprovalKind(code="k", label="l", route=lambda t, r: [])
+    assert default.on_approved(None, None, None) is None and default.extra == {}
+
+
+def test_approvers_escalate_past_missing_inactive_or_self(team):
+    kw = {"township_id": team.town.pk, "department": team.dept}
+    assert approvers_at_level("department_head", exclude=team.staff, **kw) == ("department_head", [team.head])
+    assert approvers_at_level("leader_in_charge", exclude=team.staff, **kw) == (
+        "leader_in_charge",
+        [team.leader],
+    )
+    assert approvers_at_level("principal_leader", exclude=team.staff, **kw) == (
+        "principal_leader",
+        [team.boss, team.boss2],  # in pk order
+    )
+    # The head's own request climbs to the leader in charge; the leader's to the principal leaders.
+    assert approvers_at_level("department_head", exclude=team.head, **kw) == (
+        "leader_in_charge",
+        [team.leader],
+    )
+    assert approvers_at_level("leader_in_charge", exclude=team.leader, **kw)[0] == "principal_leader"
+    assert approvers_at_level("principal_leader", exclude=team.boss, **kw) == (
+        "principal_leader",
+        [team.boss2],
+    )
+    # No department: straight to the principal leaders.
+    assert approvers_at_level(
+        "department_head", township_id=team.town.pk, department=None, exclude=team.staff
+    )[0] == ("principal_leader")
+    # An inactive head is skipped; so are inactive principal leaders.
+    team.head.is_active = False
+    team.head.save()
+    team.dept.refresh_from_db()
+    assert approvers_at_level("department_head", exclude=team.staff, **kw) == (
+        "leader_in_charge",
+        [team.leader],
+    )
+    team.boss2.is_active = False
+    team.boss2.save()
+    assert approvers_at_level("principal_leader", exclude=team.staff, **kw) == (
+        "principal_leader",
+        [team.boss],
+    )
+    # Nobody left: the asked level and no one.
+    assert approvers_at_level("principal_leader", exclude=team.boss, **kw) == ("principal_leader", [])
+
+
+def test_approvers_of_a_department_without_head_or_leader(team):
+    bare = DepartmentFactory(township=team.town)
+    kw = {"township_id": team.town.pk, "department": bare, "exclude": team.staff}
+    assert approvers_at_level("department_head", **kw) == ("principal_leader", [team.boss, team.boss2])
+    assert approvers_at_level("leader_in_charge", **kw) == ("principal_leader", [team.boss, team.boss2])
+    # Principal leaders of another township never approve here.
+    other = TownshipFactory(county=team.town.county)
+    assert approvers_at_level(
+        "principal_leader", township_id=other.pk, department=None, exclude=team.staff
+    ) == (
+        "principal_leader",
+        [],
+    )
+
+
+def test_route_by_level_labels_the_step_with_the_level_found(team):
+    from django.utils import translation
+
+    with translation.override("en"):
+        [step] = route_by_level(
+            "department_head", township_id=team.town.pk, department=team.dept, requester=team.head
+        )
+    assert step == StepSpec("Leader in charge", [team.leader])
+
+
+def test_submit_opens_the_chain_and_asks_only_the_first_step(team):
+    with time_machine.travel(dt.datetime(2025, 3, 3, 9, 0, tzinfo=SHANGHAI), tick=False):
+        req = ask(team, team.staff, [team.head, team.staff], [team.boss], summary="字" * 310)
+    req.refresh_from_db()
+    assert req.summary == "字" * 300
+    assert req.requester == team.staff
+    assert req.township_id == team.town.pk
+    assert req.kind == "mut_kind"
+    assert req.target_id == Village.objects.latest("pk").pk
+    assert req.status == ApprovalStatus.PENDING and req.current_step == 1
+    assert req.decided_at is None
+    steps = list(req.steps.order_by("order"))
+    assert [(s.order, s.label, s.status) for s in steps] == [
+        (1, "step 1", StepStatus.PENDING),
+        (2, "step 2", StepStatus.WAITING),
+    ]
+    assert list(steps[0].candidates.all()) == [team.head]  # the requester is never a candidate
+    assert list(steps[1].candidates.all()) == [team.boss]
+    assert (
+        len(texts(team.head)) == 1 and "字" in texts(team.head)[0] and str(team.staff) in texts(team.head)[0]
+    )
+    assert texts(team.boss) == []  # asked when the first step is approved
+    assert Notification.objects.get(recipient=team.head).url == f"/approvals/{req.pk}/"
+
+
+def test_submit_without_any_approver_is_refused_and_saves_nothing(team):
+    with pytest.raises(ValidationError, match="administrator"):
+        ask(team, team.staff)
+    with pytest.raises(ValidationError, match="administrator"):
+        ask(team, team.staff, [team.head], [])
+    assert ApprovalRequest.objects.count() == 0
+
+
+def test_decide_unknown_or_missing(team):
+    req = ask(team, team.staff, [team.head])
+    with pytest.raises(ValidationError, match="Unknown decision"):
+        approval_decide(actor=team.head, request_id=req.pk, decision="maybe")
+    with pytest.raises(ValidationError, match="does not exist"):
+        approval_decide(actor=team.head, request_id=req.pk + 1000, decision="approve")
+    for decision in ("reject", "return"):
+        with pytest.raises(ValidationError) as info:
+            approval_decide(actor=team.head, request_id=req.pk, decision=decision, comment="   ")
+        assert list(info.value.message_dict) == ["comment"]
+    req.refresh_from_db()
+    assert req.status == ApprovalStatus.PENDING
+    assert team.log == []
+
+
+def test_approving_the_last_step_applies_the_decision(team):
+    req = ask(team, team.staff, [team.head], [team.boss, team.boss2])
+    approved_at = dt.datetime(2025, 3, 4, 10, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(approved_at, tick=False):
+        approval_decide(actor=team.head, request_id=req.pk, decision="approve", comment="  fine  ")
+    req.refresh_from_db()
+    first, second = req.steps.order_by("order")
+    assert (first.status, first.decided_by, first.decided_at, first.comment) == (
+        StepStatus.APPROVED,
+        team.head,
+        approved_at,
+        "fine",
+    )
+    assert second.status == StepStatus.PENDING and req.current_step == 2
+    assert req.status == ApprovalStatus.PENDING and team.log == []
+    assert len(texts(team.boss)) == 1 and len(texts(team.boss2)) == 1
+    assert texts(team.staff) == []
+    with pytest.raises(ValidationError, match="not an approver"):
+        approval_decide(actor=team.head, request_id=req.pk, decision="approve")
+    final_at = dt.datetime(2025, 3, 5, 11, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(final_at, tick=False):
+        approval_decide(actor=team.boss2, request_id=req.pk, decision="approve")
+    req.refresh_from_db()
+    assert req.status == ApprovalStatus.APPROVED
+    assert req.decided_at == final_at
+    assert team.log == [("approved", req.target_id, team.boss2.pk, req.pk)]
+    [note] = texts(team.staff)
+    assert "two days off" in note and str(team.boss2) in note
+
+
+@pytest.mark.parametrize(
+    "decision, status, step_status",
+    [
+        ("reject", ApprovalStatus.REJECTED, StepStatus.REJECTED),
+        ("return", ApprovalStatus.RETURNED, StepStatus.RETURNED),
+    ],
+)
+def test_reject_or_return_ends_the_request_and_skips_later_steps(team, decision, status, step_status):
+    req = ask(team, team.staff, [team.head], [team.leader], [team.boss])
+    when = dt.datetime(2025, 3, 4, 10, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(when, tick=False):
+        approval_decide(actor=team.head, request_id=req.pk, decision=decision, comment=" no dates ")
+    req.refresh_from_db()
+    assert req.status == status and req.decided_at == when
+    assert [(s.status, s.comment) for s in req.steps.order_by("order")] == [
+        (step_status, "no dates"),
+        (StepStatus.SKIPPED, ""),
+        (StepStatus.SKIPPED, ""),
+    ]
+    assert team.log == [(status, req.target_id, team.head.pk, req.pk)]
+    assert len(texts(team.staff)) == 1
+    assert texts(team.leader) == [] and texts(team.boss) == []
+
+
+def test_handover_rules(team):
+    outsider = UserFactory(township=TownshipFactory(county=team.town.county))
+    retired = UserFactory(township=team.town, is_active=False)
+    req = ask(team, team.staff, [team.head])
+    with pytest.raises(ValidationError) as info:
+        approval_handover(actor=team.head, request_id=req.pk, to_user=team.staff)
+    assert list(info.value.message_dict) == ["to_user"]
+    for bad in (outsider, retired):
+        with pytest.raises(ValidationError, match="active colleague"):
+            approval_handover(actor=team.head, request_id=req.pk, to_user=bad)
+    with pytest.raises(ValidationError, match="not an approver"):
+        approval_handover(actor=team.mate, request_id=req.pk, to_user=team.boss)
+    step = approval_handover(actor=team.head, request_id=req.pk, to_user=team.mate, comment="字" * 310)
+    step.refresh_from_db()
+    assert list(step.candidates.all()) == [team.mate]
+    assert step.handed_over_by == team.head
+    assert step.handover_comment == "字" * 300
+    assert step.status == StepStatus.PENDING
+    [note] = texts(team.mate)
+    assert str(team.head) in note and "two days off" in note
+
+
+def test_cancel_keeps_approved_steps_and_skips_the_rest(team):
+    req = ask(team, team.staff, [team.head], [team.boss])
+    approval_decide(actor=team.head, request_id=req.pk, decision="approve")
+    with pytest.raises(ValidationError, match="Only the requester"):
+        approval_cancel(actor=team.boss, request_id=req.pk)
+    when = dt.datetime(2025, 3, 6, 8, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(when, tick=False):
+        approval_cancel(actor=team.staff, request_id=req.pk)
+    req.refresh_from_db()
+    assert req.status == ApprovalStatus.CANCELLED and req.decided_at == when
+    assert [s.status for s in req.steps.order_by("order")] == [StepStatus.APPROVED, StepStatus.SKIPPED]
+    assert team.log == [("cancelled", req.target_id, team.staff.pk, req.pk)]
+    with pytest.raises(ValidationError, match="already been decided"):
+        approval_cancel(actor=team.staff, request_id=req.pk)
+    with pytest.raises(ValidationError, match="does not exist"):
+        approval_cancel(actor=team.staff, request_id=req.pk + 1000)
+
+
+def test_inbox_count_and_visibility(team):
+    first = ask(team, team.staff, [team.head], [team.boss])
+    second = ask(team, team.mate, [team.head])
+    ApprovalRequest.objects.filter(pk=first.pk).update(submitted_at=timezone.now() + dt.timedelta(hours=1))
+    assert list(approval_inbox_for(user=team.head)) == [second, first]  # oldest first
+    assert approval_pending_count(user=team.head) == 2
+    assert approval_pending_count(user=team.boss) == 0  # a later step is not yet theirs
+    assert approval_pending_count(user=AnonymousUser()) == 0
+    approval_decide(actor=team.head, request_id=first.pk, decision="approve")
+    assert approval_pending_count(user=team.boss) == 1
+    assert approval_pending_count(user=team.head) == 1
+    approval_decide(actor=team.boss, request_id=first.pk, decision="approve")
+    assert approval_pending_count(user=team.boss) == 0
+    # Who may open a request: requester, candidates, deciders, wide readers; not a colleague.
+    from django.http import Http404
+
+    for user in (team.staff, team.head, team.boss2):
+        assert approval_get_for(user=user, pk=first.pk) == first
+    with pytest.raises(Http404):
+        approval_get_for(user=team.mate, pk=first.pk)
+    with pytest.raises(Http404):
+        approval_get_for(user=UserFactory(township=TownshipFactory(county=team.town.county)), pk=first.pk)
+    assert list(approvals_for_target(first.target)) == [first]
+
+
+def test_remind_only_requests_waiting_since_the_cutoff(team):
+    old = ask(team, team.staff, [team.head], [team.boss])
+    fresh = ask(team, team.mate, [team.leader])
+    now = timezone.now()
+    ApprovalRequest.objects.filter(pk=old.pk).update(submitted_at=now - dt.timedelta(days=3))
+    approval_decide(actor=team.head, request_id=old.pk, decision="approve")  # now waiting on the boss
+    cutoff = now - dt.timedelta(days=1)
+    assert list(approvals_waiting_since(cutoff)) == [old]
+    with time_machine.travel(dt.datetime(2025, 3, 7, 9, 0, tzinfo=SHANGHAI), tick=False):
+        ApprovalRequest.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - dt.timedelta(days=3))
+        assert approvals_remind(cutoff=timezone.now() - dt.timedelta(days=1)) == 1
+    reminders = [t for t in texts(team.boss) if "2025-03-04 09:00" in t]
+    assert len(reminders) == 1 and "two days off" in reminders[0]
+    assert not any("2025-03-04" in t for t in texts(team.head))
+    assert fresh.pk not in [r.pk for r in approvals_waiting_since(cutoff)]
+    old.refresh_from_db()
+    assert old.reminded_at == dt.datetime(2025, 3, 7, 9, 0, tzinfo=SHANGHAI)
+    # Reminded after the cutoff: not again; reminded before it: again.
+    assert approvals_remind(cutoff=dt.datetime(2025, 3, 6, tzinfo=SHANGHAI)) == 0
+    assert approvals_remind(cutoff=dt.datetime(2025, 3, 8, tzinfo=SHANGHAI)) == 1
