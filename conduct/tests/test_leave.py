@@ -3,6 +3,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import TestCase
@@ -25,6 +26,8 @@ from township.models import Finding
 from township.workcalendar import add_working_days
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 FRI = dt.date(2026, 11, 20)
 NEXT_WED = dt.date(2026, 11, 25)
@@ -69,35 +72,65 @@ def test_r_lv_6_leading_cadre_asks_a_principal_leader(org):
     assert approvers(own) == {org.principal2}
 
 
-def test_r_lv_4_balance_by_years_of_service_and_refused_beyond(org):
-    org.staff.first_employed_on = dt.date(2014, 3, 1)  # 11 full years on 2026-01-01: 10 days
+@pytest.mark.parametrize(
+    ("first_employed_on", "entitled"),
+    [
+        # service counted on 1 January 2026 (national rule: 1-10 y 5 days, 10-20 y 10, >=20 y 15)
+        (dt.date(2025, 1, 2), 0),  # 364 days: not yet a year
+        (dt.date(2025, 1, 1), 5),  # exactly 1 year
+        (dt.date(2016, 1, 2), 5),  # 9 years 364 days
+        (dt.date(2016, 1, 1), 10),  # exactly 10 years
+        (dt.date(2006, 1, 2), 10),  # 19 years 364 days
+        (dt.date(2006, 1, 1), 15),  # exactly 20 years
+        (dt.date(2014, 3, 1), 10),  # 11 years 10 months
+        (None, 0),  # no date of first employment on file
+    ],
+)
+def test_r_lv_4_entitlement_by_years_of_service_at_the_boundaries(org, first_employed_on, entitled):
+    org.staff.first_employed_on = first_employed_on
     org.staff.save()
-    assert leave_balance(person=org.staff, year=2026).entitled == 10
-    org.colleague.first_employed_on = dt.date(2005, 1, 1)
-    org.colleague.save()
-    assert leave_balance(person=org.colleague, year=2026).entitled == 15
-    org.head.first_employed_on = dt.date(2025, 6, 1)
-    org.head.save()
-    assert leave_balance(person=org.head, year=2026).entitled == 0
-    leave_submit(
-        actor=org.staff,
-        kind="annual",
-        start_date=dt.date(2026, 11, 2),
-        end_date=dt.date(2026, 11, 13),
-        reason="trip home",
-    )
-    assert leave_balance(person=org.staff, year=2026).remaining == 0
-    with pytest.raises(ValidationError) as exc:
-        leave_submit(actor=org.staff, kind="annual", start_date=MON, end_date=MON, reason="more")
-    assert "R-LV-4" in str(exc.value) and "end_date" in exc.value.message_dict
-    assert LeaveRequest.objects.filter(person=org.staff).count() == 1
+    with time_machine.travel(dt.datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI), tick=False):
+        assert leave_balance(person=org.staff, year=2026).entitled == entitled
+
+
+def test_r_lv_4_balance_by_years_of_service_and_refused_beyond(org):
+    """Exactly 10 years on 1 January 2026: 10 days; the ten working days of 2-13 November use
+    them all; one more day is refused and nothing is saved; a rejected leave gives its days back."""
+    org.staff.first_employed_on = dt.date(2016, 1, 1)
+    org.staff.save()
+    with time_machine.travel(dt.datetime(2026, 10, 20, 10, 0, tzinfo=SHANGHAI), tick=False):
+        leave_submit(
+            actor=org.staff,
+            kind="annual",
+            start_date=dt.date(2026, 11, 2),
+            end_date=dt.date(2026, 11, 13),
+            reason="trip home",
+        )
+        balance = leave_balance(person=org.staff, year=2026)
+        assert (balance.entitled, balance.used, balance.remaining) == (10, 10, 0)
+        with pytest.raises(ValidationError) as exc:
+            leave_submit(actor=org.staff, kind="annual", start_date=MON, end_date=MON, reason="more")
+        message = exc.value.message_dict["end_date"][0]
+        assert "R-LV-4" in message and "1 days" in message and "0 left of 10" in message
+        assert LeaveRequest.objects.filter(person=org.staff).count() == 1
+        # personal leave is not charged to the annual balance
+        leave_submit(actor=org.staff, kind="personal", start_date=MON, end_date=MON, reason="r")
+        first = LeaveRequest.objects.get(person=org.staff, kind="annual")
+        approval_decide(actor=org.principal, request_id=first.approval_id, decision="reject", comment="busy")
+        assert leave_balance(person=org.staff, year=2026).remaining == 10
+        leave_submit(actor=org.staff, kind="annual", start_date=TUE, end_date=TUE, reason="more")
+        assert leave_balance(person=org.staff, year=2026).remaining == 9
 
 
 def test_r_lv_3_overlaps_refused_for_leave_and_trips(org):
     leave_submit(actor=org.staff, kind="personal", start_date=MON, end_date=TUE, reason="r")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:  # shares Tuesday, the last day
         leave_submit(actor=org.staff, kind="sick", start_date=TUE, end_date=WED, reason="r")
-    assert "R-LV-3" in str(exc.value)
+    assert "R-LV-3" in exc.value.message_dict["start_date"][0]
+    assert LeaveRequest.objects.filter(person=org.staff).count() == 1
+    # the day after the end is free
+    leave_submit(actor=org.staff, kind="sick", start_date=WED, end_date=WED, reason="r")
+    assert LeaveRequest.objects.filter(person=org.staff).count() == 2
     # morning and afternoon of one day do not overlap
     leave_submit(
         actor=org.colleague, kind="personal", start_date=WED, end_date=WED, half_day="am", reason="r"
@@ -112,13 +145,31 @@ def test_r_lv_3_overlaps_refused_for_leave_and_trips(org):
             kind="study",
             purpose="p",
             destination="县城",
-            start_date=MON,
-            end_date=MON,
+            start_date=WED,
+            end_date=THU,
             budget=Decimal("100.00"),
             companions=[org.staff],
             declaration=True,
         )
-    assert "R-LV-3" in str(exc.value)
+    assert "R-LV-3" in exc.value.message_dict["start_date"][0]
+    assert not TripRequest.objects.exists()
+    trip = trip_submit(
+        actor=org.head,
+        kind="study",
+        purpose="p",
+        destination="县城",
+        start_date=THU,
+        end_date=FRI,
+        budget=Decimal("100.00"),
+        companions=[org.staff],
+        declaration=True,
+    )
+    # and the trip, in turn, refuses a leave of the companion on its days
+    with pytest.raises(ValidationError) as exc:
+        leave_submit(actor=org.staff, kind="personal", start_date=FRI, end_date=FRI, reason="r")
+    assert "R-LV-3" in exc.value.message_dict["start_date"][0]
+    assert LeaveRequest.objects.filter(person=org.staff).count() == 2
+    assert list(TripRequest.objects.all()) == [trip]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -247,24 +298,33 @@ def _trip(org, **kw):
 
 
 def test_r_trip_1_declaration_county_approval_and_principal_leader(org):
-    with pytest.raises(ValidationError) as exc:
-        _trip(org, declaration=False)
-    assert "R-TRIP-1" in str(exc.value) and "declaration" in exc.value.message_dict
-    with pytest.raises(ValidationError) as exc:
-        _trip(org, outside_county=True)
-    assert "county_reference" in exc.value.message_dict
-    trip = _trip(
-        org, outside_county=True, county_reference="南江县委办〔2026〕12号", companions=[org.colleague]
-    )
-    assert set(trip.approval.steps.get().candidates.all()) == {org.principal, org.principal2}
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        approval_decide(actor=org.principal, request_id=trip.approval_id, decision="approve")
+    from conduct.models import AttendanceDay
+
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI), tick=False):
+        with pytest.raises(ValidationError) as exc:
+            _trip(org, declaration=False)
+        assert "R-TRIP-1" in exc.value.message_dict["declaration"][0]
+        with pytest.raises(ValidationError) as exc:
+            _trip(org, outside_county=True)
+        assert "R-TRIP-1" in exc.value.message_dict["county_reference"][0]
+        with pytest.raises(ValidationError) as exc:
+            _trip(org, outside_county=True, county_reference="   ")
+        assert "R-TRIP-1" in exc.value.message_dict["county_reference"][0]
+        assert not TripRequest.objects.exists()
+        trip = _trip(
+            org, outside_county=True, county_reference="南江县委办〔2026〕12号", companions=[org.colleague]
+        )
+        assert set(trip.approval.steps.get().candidates.all()) == {org.principal, org.principal2}
+        # blocked until approved: a pending trip does not count as being on a trip
+        attendance_compute_day(township_id=org.township.pk, day=MON)
+        assert AttendanceDay.objects.get(person=org.colleague, date=MON).status != "trip"
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            approval_decide(actor=org.principal, request_id=trip.approval_id, decision="approve")
     trip.refresh_from_db()
     assert trip.status == "approved"
     # approved afterwards for past days: traveller and companion are on a trip
-    from conduct.models import AttendanceDay
-
     assert AttendanceDay.objects.get(person=org.colleague, date=MON).status == "trip"
+    assert AttendanceDay.objects.get(person=org.staff, date=MON).status == "trip"
 
 
 def test_r_trip_2_report_due_after_return_overdue_is_a_finding(org):
