@@ -151,11 +151,14 @@ def test_overrides_record_writes_the_override_and_a_finding(db):
         township=town, department=DepartmentFactory(township=town), roles=[Role.PRINCIPAL_LEADER]
     )
     village = Village.objects.create(township=town, name="下村", code="v9")
-    overrides_record(
-        [OverrideUse("R-T-1", boss, "storm", "m" * 600), OverrideUse("R-T-2", boss, "flood", "short")],
-        target=village,
-        township=town,
-    )
+    from django.utils import translation
+
+    with translation.override("en"):
+        overrides_record(
+            [OverrideUse("R-T-1", boss, "storm", "m" * 600), OverrideUse("R-T-2", boss, "flood", "short")],
+            target=village,
+            township=town,
+        )
     rows = {r.rule_id: r for r in RuleOverride.objects.all()}
     assert set(rows) == {"R-T-1", "R-T-2"}
     first = rows["R-T-1"]
@@ -173,4 +176,13 @@ def test_overrides_record_writes_the_override_and_a_finding(db):
     assert f.person_id == boss.pk
     assert f.target_id == village.pk
     assert f.subject_key == f"township.village:{village.pk}"
-    assert str(boss) in f.detail and "storm" in f.detail
+    assert f.detail == f"Rule set aside by {boss}: storm"
+    assert findings["R-T-2"].detail == f"Rule set aside by {boss}: flood"
+
+
+def test_checks_file_an_all_fields_error_with_the_non_field_ones():
+    checks = Checks()
+    checks.enforce("R-T-1", False, "One", field="__all__")
+    checks.enforce("R-T-2", False, "Two")
+    assert list(checks.errors) == [None]
+    assert len(checks.errors[None]) == 2
