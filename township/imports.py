@@ -60,13 +60,19 @@ def load_dataset(name: str, content: bytes) -> tablib.Dataset:
 
 
 def _check_unpacked_size(content: bytes) -> None:
+    check_workbook_size(io.BytesIO(content))
+
+
+def check_workbook_size(source, *, limit: int | None = None) -> None:
+    """Refuse a workbook (bytes in a file object, or a path) whose members would unpack past the
+    limit or too densely, from the zip's directory alone: nothing is parsed."""
     try:
-        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
-    except zipfile.BadZipFile:
+        members = zipfile.ZipFile(source).infolist()
+    except (zipfile.BadZipFile, OSError):
         raise ValidationError(_("The file could not be read as %(fmt)s.") % {"fmt": "xlsx"}) from None
     unpacked = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
-    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    limit = limit or settings.IMPORT_MAX_UNPACKED_BYTES
     # Small workbooks (templates, styles) compress very well; the ratio matters only for big ones.
     too_dense = unpacked > 1024 * 1024 and unpacked / packed > settings.IMPORT_MAX_COMPRESSION_RATIO
     if unpacked > limit or too_dense:

@@ -160,6 +160,11 @@ def punch_file_open(path, name: str | None = None) -> PunchFile:
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        from township.imports import check_workbook_size
+
+        # A zip bomb is refused before openpyxl unpacks anything.  Attendance machines' yearly
+        # exports are big: four times the general import limit.
+        check_workbook_size(path, limit=4 * settings.IMPORT_MAX_UNPACKED_BYTES)
         try:
             book = load_workbook(path, read_only=True, data_only=True)
             rows = book.active.iter_rows(values_only=True)

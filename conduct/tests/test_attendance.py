@@ -470,3 +470,23 @@ def test_today_seen_live_a_morning_clock_in_is_not_yet_a_missing_punch(org):
     with time_machine.travel(_at(MON, "18:30"), tick=False):
         rows, specs = evaluate_day(township_id=org.township.pk, day=MON)
     assert {r.person_id: r.status for r in rows}[org.staff.pk] == DayStatus.MISSING_PUNCH
+
+
+def test_punch_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path, settings):
+    """A tiny workbook that would unpack past the limit is refused from the zip's directory."""
+    from django.core.exceptions import ValidationError as Refused
+
+    from conduct.services.attendance import punch_file_open
+    from township.tests.test_security_baseline import _bomb_xlsx
+
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024  # the punch limit is four times this
+    path = tmp_path / "punches.xlsx"
+    path.write_bytes(_bomb_xlsx(100_000))  # ~9 MB unpacked, a few KB packed
+    assert path.stat().st_size < 200_000
+    with pytest.raises(Refused, match="split it into smaller files"):
+        punch_file_open(path)
+    small = tmp_path / "ok.xlsx"
+    small.write_bytes(_bomb_xlsx(10))
+    opened = punch_file_open(small)
+    assert opened.headers == ["x", "y"]  # the generator writes x, y rows only
+    opened.close()
