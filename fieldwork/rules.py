@@ -1,13 +1,18 @@
 """The rules of field work (RULES.md R-FLD-1..7, R-ORG-3) as small pure functions.
 
-The numbers come from policy (fieldwork/policies.py); these functions only compute."""
+The numbers come from policy (fieldwork/policies.py); these functions only compute.
+
+R-FLD-4 has no function here: it is a FLAG on a fuel claim, raised where the claim is recorded
+(conduct.reception.rules.r_fld_4_private_car_fuel); a visit by any listed means is recorded as
+given and neither refused nor flagged.  The meal kind needs no rule function either: the model's
+choices refuse an unknown one."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from fieldwork.models import DayPart, Meal, Purpose, Transport
+from fieldwork.models import DayPart, Purpose
 
 TENTH = Decimal("0.1")
 
@@ -54,19 +59,9 @@ def r_fld_5_declaration_clean(*, no_alcohol: bool, no_cigarettes: bool, no_speci
     return bool(no_alcohol and no_cigarettes and no_special_dishes)
 
 
-def r_fld_5_meal_allowed(meal: str) -> bool:
-    return meal in Meal.values
-
-
 def r_fld_7_purposes_recorded(purposes) -> bool:
     """R-FLD-7: a visit records what it was for (one or more of the known purposes)."""
     return bool(purposes) and all(p in Purpose.values for p in purposes)
-
-
-def r_fld_4_public_transport(transport: str) -> bool:
-    """R-FLD-4 is enforced on fuel claims by the expenses app; the visit records the means so the
-    claim can be matched.  True when the means is bus, foot or bicycle."""
-    return transport in (Transport.BUS, Transport.FOOT, Transport.BICYCLE)
 
 
 def shortfall(achieved, target) -> Decimal:

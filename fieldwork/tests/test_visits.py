@@ -6,13 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from PIL import Image
 
 from fieldwork.models import FollowUp, FollowUpStatus, VillageVisit, VisitPhoto
 from fieldwork.services import FollowUpInput, follow_up_close, visit_log
 from fieldwork.tests.factories import VisitFactory
+from township.models import Finding
 from township.tests.factories import VillageFactory
 
 TODAY = timezone.localdate
@@ -77,27 +78,32 @@ def test_r_fld_5_meal_declaration_that_says_otherwise_blocks_the_visit(org, vill
         log(org.staff, village, meal="working", **{field: False})
     assert "R-FLD-5" in " ".join(exc.value.message_dict["meal"])
     assert not VillageVisit.objects.exists()
+    # the same working meal, declared clean, is recorded
+    visit = log(org.staff, village, meal="working", **{field: True})
+    assert VillageVisit.objects.get() == visit
+    assert (visit.meal, visit.no_alcohol, visit.no_cigarettes, visit.no_special_dishes) == (
+        "working",
+        True,
+        True,
+        True,
+    )
 
 
-def test_r_fld_5_database_refuses_an_unclean_declaration(org, village):
-    with pytest.raises(IntegrityError):
-        VisitFactory(person=org.staff, village=village, no_alcohol=False)
+@pytest.mark.parametrize("field", ["no_alcohol", "no_cigarettes", "no_special_dishes"])
+def test_r_fld_5_database_refuses_an_unclean_declaration(org, village, field):
+    """A record written past the service (admin, a script) meets the database's constraint."""
+    with pytest.raises(IntegrityError) as exc, transaction.atomic():
+        VisitFactory(person=org.staff, village=village, **{field: False})
+    assert "visit_meal_declaration_clean" in str(exc.value)
+    assert not VillageVisit.objects.exists()
+    VisitFactory(person=org.staff, village=village)  # clean: accepted
+    assert VillageVisit.objects.count() == 1
 
 
 def test_r_fld_4_visit_records_transport_and_official_vehicle_use_record(org, village):
-    """R-FLD-4 is flagged on fuel claims by the expenses app; the visit keeps the means, and an
-    official vehicle's trip names its use record."""
-    from fieldwork.rules import r_fld_4_public_transport
-
-    assert [
-        t
-        for t in ("bus", "foot", "bicycle", "official_vehicle", "private_car")
-        if r_fld_4_public_transport(t)
-    ] == [
-        "bus",
-        "foot",
-        "bicycle",
-    ]
+    """R-FLD-4 is a FLAG on a fuel claim, raised by the expenses app (conduct/reception tests:
+    test_r_fld_4_private_car_fuel_for_a_village_visit_is_a_finding); the visit itself keeps the
+    means as given so the claim can be matched, and is neither refused nor flagged for it."""
     # Refused: an official vehicle without its use record; a means that is not on the list.
     with pytest.raises(ValidationError) as exc:
         log(org.staff, village, transport="official_vehicle", vehicle_use_ref="  ")
@@ -117,6 +123,7 @@ def test_r_fld_4_visit_records_transport_and_official_vehicle_use_record(org, vi
     car.refresh_from_db()
     assert car.transport == "private_car"
     assert VillageVisit.objects.count() == 3
+    assert not Finding.objects.filter(rule_id="R-FLD-4").exists()  # the claim is flagged, not the visit
 
 
 def test_bad_dates_are_refused(org, village):
