@@ -221,7 +221,7 @@ def leave_list(request):
                 lv.get_kind_display(),
                 lv.start_date,
                 lv.end_date,
-                lv.get_half_day_display(),
+                lv.halves_display(),
                 lv.days,
                 lv.get_status_display(),
                 lv.returned_on,
@@ -492,7 +492,11 @@ def department_sheet(request):
             + [r["totals"][k] for k in ("present", "late", "early", "absent", "leave")]
             for r in sheet["rows"]
         ]
-        return xlsx_response(f"attendance-{department.pk}-{month:%Y-%m}.xlsx", headers, rows)
+        name = _("Attendance %(department)s %(month)s") % {
+            "department": department.name,
+            "month": f"{month:%Y-%m}",
+        }
+        return xlsx_response(f"{name}.xlsx", headers, rows)
     chart = {
         "type": "bar",
         "data": {

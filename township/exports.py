@@ -11,11 +11,13 @@ Every cell goes through ``excel_value``:
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,26 +40,49 @@ def is_formula_like(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
-def _cell(ws, value):
+BOLD = Font(bold=True)
+
+
+def _cell(ws, value, *, bold: bool = False):
     value = excel_value(value)
-    if not is_formula_like(value):
+    if not bold and not is_formula_like(value):
         return value
     cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"  # openpyxl made it a formula ("f") when it starts with "="
-    cell.quotePrefix = True
+    if is_formula_like(value):
+        cell.data_type = "s"  # openpyxl made it a formula ("f") when it starts with "="
+        cell.quotePrefix = True
+    if bold:
+        cell.font = BOLD
     return cell
 
 
-def xlsx_response(filename: str, headers, rows) -> HttpResponse:
+SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_title(filename: str) -> str:
+    """A worksheet name from the file's name: Excel allows 31 characters and none of []:*?/\\."""
+    stem = filename.rsplit(".", 1)[0].translate(SHEET_FORBIDDEN).strip() or "Sheet"
+    return stem[:31]
+
+
+def content_disposition(filename: str) -> str:
+    """attachment with the name as people read it (UTF-8, RFC 6266) and an ASCII fallback."""
+    fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def xlsx_response(filename: str, headers, rows, *, sheet: str | None = None) -> HttpResponse:
+    """One sheet named for what it holds, a bold frozen header row, every cell formula-safe."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
-    ws.append([_cell(ws, str(h)) for h in headers])
+    ws = wb.create_sheet(title=sheet_title(sheet or filename))
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, str(h), bold=True) for h in headers])
     for row in rows:
         ws.append([_cell(ws, v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -76,5 +101,5 @@ def dataset_response(dataset, filename: str) -> HttpResponse:
         safe.append([_csv_safe(v) for v in row])
     body = "\ufeff" + safe.export("csv")  # Excel opens UTF-8 CSV with a BOM correctly
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -3,7 +3,7 @@ appraisal reports (HTML, PDF, xlsx) with progress, indicators, surveys."""
 
 import datetime as dt
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -450,11 +450,20 @@ def _score_rows(report):
     codes = [i["code"] for i in report.indicators]
     header = [_("Rank"), _("Name"), _("Department"), _("Total")] + [str(labels.get(c, c)) for c in codes]
     rows = [
-        [s.rank, s.person.full_name, s.department.name if s.department else "", str(s.total)]
-        + [s.details.get(c, {}).get("score", "") for c in codes]
+        [s.rank, s.person.full_name, s.department.name if s.department else "", _number(s.total)]
+        + [_number(s.details.get(c, {}).get("score", "")) for c in codes]
         for s in report.scores.select_related("person", "department")
     ]
     return header, rows
+
+
+def _number(value):
+    """A score as a number Excel can sum (never the text "-0.00"); text such as "n/a" stays text."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    return number + 0 if number.is_finite() else value  # + 0 turns -0.00 into 0.00
 
 
 @role_required(*SUPERVISORS)
@@ -463,7 +472,12 @@ def appraisal_xlsx(request, pk):
 
     report = _report_for(request, pk)
     header, rows = _score_rows(report)
-    return xlsx_response(f"appraisal-{report.year}-{report.number}.xlsx", header, rows)
+    name = _("Appraisal %(township)s %(year)s Q%(number)s") % {
+        "township": report.township.name,
+        "year": report.year,
+        "number": report.number,
+    }
+    return xlsx_response(f"{name}.xlsx", header, rows)
 
 
 @role_required(*SUPERVISORS)
