@@ -1,8 +1,10 @@
 """R-DOC-1 (document length) and R-MTG-11 (press coverage)."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -15,6 +17,8 @@ from township.approvals import approval_decide
 from township.models import Finding, RuleOverride
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def docx_upload(text: str, name="通知.docx"):
@@ -37,10 +41,18 @@ def register(org, **kw):
     return document_register(**values)
 
 
-def test_r_doc_1_character_count_ignores_spaces_and_line_breaks():
-    assert r_doc_1_char_count("各村（社区）：\n  请于 10 月底前上报。") == len(
-        "各村（社区）：请于10月底前上报。"
-    )
+def test_r_doc_1_character_count_ignores_spaces_and_line_breaks(org):
+    # 各村（社区）： is 7 characters, 请于10月底前上报。 10: 17; the spaces and the line break none
+    assert r_doc_1_char_count("各村（社区）：\n  请于 10 月底前上报。") == 17
+    assert r_doc_1_char_count(" \t\r\n\u3000") == 0  # the ideographic space too
+    # 2000 characters laid out over lines and paragraphs are still 2000: allowed
+    laid_out = "\n\n".join(["字" * 50 + "\n" + "  " + "字" * 50] * 20)
+    doc = register(org, text=laid_out)
+    assert doc.char_count == 2000
+    with pytest.raises(ValidationError) as exc:
+        register(org, text=laid_out + "\n字")
+    assert "R-DOC-1" in exc.value.message_dict["text"][0] and "2001" in exc.value.message_dict["text"][0]
+    assert list(Document.objects.all()) == [doc]
 
 
 def test_r_doc_1_general_document_over_2000_characters_refused(org):
@@ -54,24 +66,44 @@ def test_r_doc_1_general_document_over_2000_characters_refused(org):
 def test_r_doc_1_report_material_allows_3000(org):
     doc = register(org, kind="report", text="报" * 3000)
     assert doc.char_count == 3000
-    with pytest.raises(ValidationError, match="R-DOC-1"):
+    with pytest.raises(ValidationError) as exc:
         register(org, kind="report", text="报" * 3001)
+    message = exc.value.message_dict["text"][0]
+    assert "R-DOC-1" in message and "3000" in message and "3001" in message
+    assert list(Document.objects.all()) == [doc]
 
 
 def test_r_doc_1_principal_leader_may_set_the_limit_aside_with_a_reason(org):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc:  # a clerk's reason is not an override
         register(org, text="字" * 2500, override_reason="上级要求全文转发")
+    assert "R-DOC-1" in exc.value.message_dict["text"][0]
+    with pytest.raises(ValidationError) as exc:  # a principal leader without a reason neither
+        register(org, actor=org.principal, text="字" * 2500, override_reason="  ")
+    assert "R-DOC-1" in exc.value.message_dict["text"][0]
+    assert not Document.objects.exists() and not RuleOverride.objects.exists()
+    assert not Finding.objects.filter(rule_id="R-DOC-1").exists()
     doc = register(org, actor=org.principal, text="字" * 2500, override_reason="上级要求全文转发")
-    assert RuleOverride.objects.get(target_id=doc.pk).rule_id == "R-DOC-1"
-    assert Finding.objects.filter(rule_id="R-DOC-1").exists()
+    override = RuleOverride.objects.get()
+    assert (override.rule_id, override.target_id, override.actor, override.reason) == (
+        "R-DOC-1",
+        doc.pk,
+        org.principal,
+        "上级要求全文转发",
+    )
+    assert Finding.objects.get(rule_id="R-DOC-1").target_id == doc.pk
 
 
 def test_r_doc_1_text_read_from_an_uploaded_docx(org):
     doc = register(org, docx=docx_upload("第一段\n第二段"))
     assert "第一段" in doc.text and "表格内容" in doc.text
     assert doc.char_count == len("第一段第二段表格内容") and doc.source_name == "通知.docx"
-    with pytest.raises(ValidationError, match="R-DOC-1"):
-        register(org, docx=docx_upload("长" * 2100))
+    # the table's 4 characters count: 1996 + 4 = 2000 allowed, 1997 + 4 = 2001 refused
+    at_limit = register(org, docx=docx_upload("长" * 1996))
+    assert at_limit.char_count == 2000
+    with pytest.raises(ValidationError) as exc:
+        register(org, docx=docx_upload("长" * 1997))
+    assert "R-DOC-1" in exc.value.message_dict["docx"][0] and "2001" in exc.value.message_dict["docx"][0]
+    assert Document.objects.count() == 2
 
 
 def test_r_doc_1_unreadable_docx_is_a_clear_error(org):
@@ -91,11 +123,18 @@ def press(org, **kw):
 
 
 def test_r_mtg_11_fifth_press_coverage_in_a_year_refused(org):
-    for _ in range(4):
-        press(org)
-    with pytest.raises(ValidationError) as exc:
-        press(org)
-    assert "R-MTG-11" in " ".join(exc.value.messages)
+    """Cap 4 a year: the fourth of 2026 is allowed, the fifth refused; 2027 starts again."""
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI), tick=False):
+        for day in (1, 2, 3, 4):
+            press(org, on_date=dt.date(2026, 12, day))
+        assert PressRequest.objects.count() == 4
+        with pytest.raises(ValidationError) as exc:
+            press(org, on_date=dt.date(2026, 12, 31))
+        message = exc.value.message_dict["on_date"][0]
+        assert "R-MTG-11" in message and "at most 4 times" in message and "2026 already has 4" in message
+        assert PressRequest.objects.count() == 4
+        press(org, on_date=dt.date(2027, 1, 1))
+        assert PressRequest.objects.filter(year=2027).count() == 1
 
 
 def test_r_mtg_11_general_meetings_and_leaders_activities_not_reported(org):
@@ -111,6 +150,12 @@ def test_r_mtg_11_press_request_approved_by_principal_and_rejected_ones_free_a_s
     approval_decide(actor=org.principal, request_id=first.approval_id, decision="approve")
     first.refresh_from_db()
     assert first.status == PressStatus.APPROVED
-    others = [press(org) for _ in range(3)]
+    others = [press(org) for _ in range(3)]  # approved 1 + pending 3: the cap of 4 is taken
+    with pytest.raises(ValidationError) as exc:
+        press(org)
+    assert "R-MTG-11" in exc.value.message_dict["on_date"][0]
+    assert PressRequest.objects.count() == 4
     approval_decide(actor=org.principal, request_id=others[0].approval_id, decision="reject", comment="不必")
-    press(org)
+    freed = press(org)
+    assert freed.status == PressStatus.PENDING
+    assert PressRequest.objects.exclude(status=PressStatus.REJECTED).count() == 4
