@@ -176,7 +176,28 @@ def run_module(module: str, tests: list[str], jobs: int) -> dict:
     result["tests"] = tests
     result["survivors"] = sorted(k for k, v in codes.items() if v in SURVIVED)
     result["no_tests_mutants"] = sorted(k for k, v in codes.items() if v in NO_TESTS)
+    result["diffs"] = _write_diffs(module, [k for k, v in codes.items() if v not in KILLED])
     return result
+
+
+def _write_diffs(module: str, names: list[str]) -> str:
+    """The diff of every mutant not killed, kept beside the results (the next run of another
+    module puts the original file back in mutants/, after which `mutmut show` cannot find it)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    source = (MUTANTS / module).read_text()
+    codes = _meta(module)
+    out = []
+    for name in sorted(names):
+        out.append(f"# {name}: exit code {codes.get(name)}")
+        try:
+            out.append(get_diff_for_mutant(name, source=source, path=module))
+        except Exception as exc:  # noqa: BLE001 (a missing diff must not lose the scores)
+            out.append(f"(no diff: {exc})")
+        out.append("")
+    path = MUTANTS / (module + ".not-killed.diff")
+    path.write_text("\n".join(out))
+    return os.path.relpath(path, ROOT)
 
 
 HEADER = (
@@ -262,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         print(row(r))
     for r in ran:
         if r.get("survivors"):
-            print(f"\nsurvived in {r['module']} (see `.venv/bin/mutmut show NAME` in this folder):")
+            print(f"\nsurvived in {r['module']} (diffs in {r['diffs']}):")
             for name in r["survivors"]:
                 print("   ", name)
         if r.get("no_tests_mutants"):

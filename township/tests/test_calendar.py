@@ -105,6 +105,20 @@ def test_add_working_days_looks_past_a_long_closure(town):
     assert add_working_days(D(2099, 1, 1), 6, township=town) == D(2099, 1, 26)
 
 
+def test_add_working_days_counts_from_the_next_day(town):
+    assert add_working_days(D(2025, 10, 9), 1, township=town) == D(2025, 10, 10)
+    assert add_working_days(D(2025, 10, 10), 1, township=town) == D(2025, 10, 11)  # the 调休 Saturday
+
+
+def test_add_working_days_joins_the_second_look_ahead_to_the_first(town):
+    # 2 to 19 January and 21 January 2099 closed: the first look-ahead for n=2 (to 20 January, a
+    # Tuesday) finds only the 20th; the second starts on the 21st (closed) and finds the 22nd.
+    off(town, *(D(2099, 1, d) for d in range(2, 20)), D(2099, 1, 21))
+    assert add_working_days(D(2099, 1, 1), 1, township=town) == D(2099, 1, 20)
+    assert add_working_days(D(2099, 1, 1), 2, township=town) == D(2099, 1, 22)
+    assert add_working_days(D(2099, 1, 1), 3, township=town) == D(2099, 1, 23)
+
+
 def test_previous_working_day(town):
     assert previous_working_day(D(2025, 10, 9), township=town) == D(2025, 9, 30)
     assert previous_working_day(D(2025, 10, 10), township=town) == D(2025, 10, 9)
