@@ -404,6 +404,15 @@ def _transition_with(meeting: Meeting, to: str, fields: list[str]) -> Meeting:
     return locked
 
 
+# R-MTG-1: a meeting in one of these states has not been approved and cannot be held.
+NOT_APPROVED = (
+    MeetingStatus.PENDING,
+    MeetingStatus.RETURNED,
+    MeetingStatus.REJECTED,
+    MeetingStatus.WITHDRAWN,
+)
+
+
 def meeting_record_outcome(
     *,
     actor,
@@ -421,6 +430,13 @@ def meeting_record_outcome(
         meeting = Meeting.objects.select_related("department", "township").get(pk=meeting_id)
         if not can_manage(actor, meeting):
             raise ValidationError(_("You cannot record this meeting."))
+        checks = Checks()
+        checks.enforce(  # R-MTG-1: blocked until approved
+            "R-MTG-1",
+            meeting.status not in NOT_APPROVED,
+            _("This meeting has not been approved; only an approved meeting can be held and recorded."),
+        )
+        checks.raise_if_any()
         errors = {}
         if actual_end <= actual_start:
             errors["actual_end"] = [_("The end must be after the start.")]

@@ -71,6 +71,7 @@ def test_r_mtg_3_concurrent_business_requests_never_exceed_the_cap():
         ]
     )
     assert sorted(o[0] for o in outcomes) == ["ok", "ok", "ok", "refused"], outcomes
+    assert "R-MTG-3" in next(o[1] for o in outcomes if o[0] == "refused")
     first = next_month_day().replace(day=1)
     assert Meeting.objects.filter(meeting_type=MeetingType.BUSINESS, date__gte=first).count() == 3
 
@@ -93,4 +94,5 @@ def test_r_mtg_11_two_requests_for_the_last_press_slot_exactly_one_succeeds():
 
     outcomes = race(call(org.clerk), call(org.head))
     assert sorted(o[0] for o in outcomes) == ["ok", "refused"], outcomes
+    assert "R-MTG-11" in next(o[1] for o in outcomes if o[0] == "refused")
     assert PressRequest.objects.filter(year=day.year).count() == 4

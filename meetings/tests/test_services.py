@@ -54,16 +54,47 @@ def test_r_mtg_1_business_meeting_to_leader_in_charge_and_major_event_to_princip
     assert candidates(statutory) == {org.principal, org.principal2}
 
 
+@time_machine.travel(AFTERNOON)
 def test_r_mtg_1_meeting_blocked_until_approved_then_rejection_frees_nothing_twice(org):
-    meeting = submit(org, meeting_type=MeetingType.PLENARY)
+    """A plenary meeting waits for a principal leader: the leader in charge cannot approve it,
+    and until it is approved it cannot be held (recorded); a rejected meeting never can."""
+    day = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(0, 5)))
+
+    def record(meeting):
+        return services.meeting_record_outcome(
+            actor=org.clerk,
+            meeting_id=meeting.pk,
+            actual_start=start,
+            actual_end=start + dt.timedelta(minutes=60),
+            attendance=20,
+            minutes_text="纪要",
+        )
+
+    meeting = submit(org, meeting_type=MeetingType.PLENARY, date=day, start_time=dt.time(0, 5))
     with pytest.raises(ValidationError):
         approval_decide(actor=org.leader, request_id=meeting.approval_id, decision="approve")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PENDING
+    assert ApprovalRequest.objects.get(pk=meeting.approval_id).status == "pending"
+    with pytest.raises(ValidationError) as exc:
+        record(meeting)
+    assert "R-MTG-1" in messages(exc)
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.actual_start, meeting.minutes_text) == (MeetingStatus.PENDING, None, "")
     approve(meeting, org.principal)
     assert meeting.status == MeetingStatus.APPROVED
-    other = submit(org, meeting_type=MeetingType.SPECIAL_TOPIC)
+    held = record(meeting)
+    assert held.status == MeetingStatus.HELD and held.actual_minutes == 60
+    other = submit(org, meeting_type=MeetingType.SPECIAL_TOPIC, date=day, start_time=dt.time(0, 5))
     approval_decide(actor=org.leader, request_id=other.approval_id, decision="reject", comment="不必开")
     other.refresh_from_db()
     assert other.status == MeetingStatus.REJECTED
+    with pytest.raises(ValidationError) as exc:
+        record(other)
+    assert "R-MTG-1" in messages(exc)
+    other.refresh_from_db()
+    assert (other.status, other.actual_start) == (MeetingStatus.REJECTED, None)
 
 
 # --- R-MTG-2 / R-MTG-3 caps --------------------------------------------------------------------
