@@ -262,7 +262,7 @@ def compute_figures(*, township: Township, start: dt.date, end: dt.date) -> dict
             if on_date >= since[pk]:
                 row["department_findings"][rule_id] += n
     violations = (
-        Violation.objects.filter(township=township, on_date__range=(start, end), person__isnull=False)
+        Violation.objects.filter(township=township, on_date__range=(start, end))
         .exclude(handling="none")
         .values_list("person_id")
         .annotate(n=Count("pk"))

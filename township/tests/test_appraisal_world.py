@@ -193,6 +193,11 @@ def build_world():
     dismissed = finding_raise(rule_id="R-ATT-2", township=a, person=ann, detail="迟到", on_date=D(2026, 6, 2))
     supervision.finding_dismiss(actor=inspector, finding_id=dismissed.pk, reason="设备故障")
     finding_raise(rule_id="R-MTG-2", township=b, person=zed, detail="超规模", on_date=D(2026, 4, 13))
+    # recorded by township B (a meeting Ann chaired there): B's, not A's
+    finding_raise(rule_id="R-MTG-2", township=b, person=ann, detail="超规模", on_date=D(2026, 4, 13))
+    supervision.violation_record(
+        actor=inspector, township=a, on_date=D(2026, 5, 7), type="other", evidence="通报", department=d1
+    )  # a unit's violation is no person's
     # Eve has left: her own study finding is not her department's
     finding_raise(rule_id="R-STUDY-1", township=a, person=eve, detail="未学习", on_date=D(2026, 4, 14))
 
