@@ -21,4 +21,6 @@ def conduct_subnav(context, active=""):
             Role.PRINCIPAL_LEADER, Role.LEADER_IN_CHARGE, Role.INSPECTOR, Role.ADMINISTRATOR
         ),
         "perms_import": user.has_role(Role.OFFICE_CLERK, Role.ADMINISTRATOR),
+        # A county-level reader has no attendance, leave or roster of their own: only the reading tabs.
+        "own": user.township_id is not None,
     }

@@ -119,6 +119,21 @@ def test_pages_about_one_township_offer_the_county_inspector_a_picker(url, count
     assert re.search(rf'<option value="{other.township.pk}" selected>B乡</option>', content)
 
 
+def test_the_county_inspectors_attendance_tabs_all_open(county, county_inspector, login):
+    client = login(county_inspector)
+    content = client.get("/conduct/").content.decode()
+    tabs = re.search(r'<ul class="[^"]*conduct-subnav">(.*?)</ul>', content, re.S).group(1)
+    links = re.findall(r'href="([^"]+)"', tabs)
+    assert "/conduct/summary/" in links and "/conduct/roster/" not in links
+    assert {url: client.get(url).status_code for url in links} == dict.fromkeys(links, 200)
+
+
+def test_a_township_inspectors_attendance_tabs_are_unchanged(county, login):
+    org, _other = county
+    content = login(org.inspector).get("/conduct/").content.decode()
+    assert 'href="/conduct/roster/"' in content and 'href="/conduct/corrections/"' in content
+
+
 def test_a_township_inspector_gets_no_picker(county, login):
     org, _other = county
     assert _picker_options(login(org.inspector).get("/meetings/calendar/").content.decode()) == []
