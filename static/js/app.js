@@ -20,7 +20,9 @@
         if (el.dataset.chartBound) return;
         el.dataset.chartBound = "1";
         var cfg = JSON.parse(el.dataset.chart);
-        cfg.options = Object.assign({ responsive: true, maintainAspectRatio: false }, cfg.options || {});
+        // No growing bars: figures people compare are drawn at once (and a screenshot or a
+        // reader who prefers reduced motion sees the final chart, not an empty axis).
+        cfg.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, cfg.options || {});
         new window.Chart(el, cfg);
       });
     }
