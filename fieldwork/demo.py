@@ -206,8 +206,10 @@ def seed_fieldwork(*, township, size, rng, today):
     ResearchReport.objects.bulk_create(reports, batch_size=1000)
     # Reports waiting for review sit in their leader's approval inbox, as real ones do.
     from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext_noop
 
     from township.approvals import approval_submit
+    from township.messages import msg
 
     for report in reports:
         if report.status == ReportStatus.SUBMITTED:
@@ -217,7 +219,9 @@ def seed_fieldwork(*, township, size, rng, today):
                         actor=report.person,
                         kind="fieldwork_report",
                         target=report,
-                        summary=f"调研报告待审阅：{report.title}"[:300],
+                        summary=msg(
+                            gettext_noop("Research report for review: %(title)s"), title=report.title[:200]
+                        ),
                     )
             except ValidationError:  # nobody to review it: leave it as a draft
                 ResearchReport.objects.filter(pk=report.pk).update(status=ReportStatus.DRAFT)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fieldwork.models import (
     AssistanceRecord,
@@ -29,6 +30,7 @@ from fieldwork.models import (
 )
 from fieldwork.rules import r_fld_1_day_value, r_fld_5_declaration_clean, r_fld_7_purposes_recorded, shortfall
 from township.findings import FindingSpec, findings_raise
+from township.messages import msg
 from township.models import Role, User, Village
 from township.rules import Checks
 from township.uploads import DOCUMENTS, check_upload, max_bytes, stored_name
@@ -255,8 +257,12 @@ def follow_up_create(
 
         notify(
             owner,
-            _("%(who)s gave you a follow-up from %(village)s: %(problem)s")
-            % {"who": actor, "village": visit.village, "problem": item.problem[:80]},
+            msg(
+                gettext_noop("%(who)s gave you a follow-up from %(village)s: %(problem)s"),
+                who=actor,
+                village=visit.village,
+                problem=item.problem[:80],
+            ),
             item.get_absolute_url(),
         )
     return item
@@ -373,7 +379,7 @@ def report_submit(*, actor: User, report_id: int) -> ResearchReport:
             actor=actor,
             kind="fieldwork_report",
             target=report,
-            summary=_("Research report for review: %(title)s") % {"title": report.title[:200]},
+            summary=msg(gettext_noop("Research report for review: %(title)s"), title=report.title[:200]),
         )
     return report
 
@@ -512,24 +518,24 @@ def quota_shortfalls_raise(*, township_id: int, year: int) -> int:
     for row in quota_rows(people, year=year, on=end):
         p = row.person
         figures = [
-            ("R-FLD-1", row.days, row.target, _("%(year)s: %(done)s village days of %(target)s")),
+            ("R-FLD-1", row.days, row.target, gettext_noop("%(year)s: %(done)s village days of %(target)s")),
             (
                 "R-FLD-2",
                 row.topics,
                 row.topics_target,
-                _("%(year)s: %(done)s key research topics of %(target)s"),
+                gettext_noop("%(year)s: %(done)s key research topics of %(target)s"),
             ),
             (
                 "R-FLD-3",
                 row.reports,
                 row.reports_target,
-                _("%(year)s: %(done)s research reports of %(target)s"),
+                gettext_noop("%(year)s: %(done)s research reports of %(target)s"),
             ),
             (
                 "R-FLD-6",
                 row.pairings,
                 row.pairings_target,
-                _("%(year)s: %(done)s poor households paired of %(target)s"),
+                gettext_noop("%(year)s: %(done)s poor households paired of %(target)s"),
             ),
         ]
         for rule_id, done, target, text in figures:
@@ -542,7 +548,7 @@ def quota_shortfalls_raise(*, township_id: int, year: int) -> int:
                         department_id=p.department_id,
                         on_date=end,
                         key=f"person:{p.pk}:{year}",
-                        detail=text % {"year": year, "done": done, "target": target},
+                        detail=msg(text, year=year, done=done, target=target),
                     )
                 )
     findings_raise(specs)

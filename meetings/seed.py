@@ -187,7 +187,10 @@ def seed_meetings(*, township, size, rng, today):
                 township=township,
             )
     if overrun:
+        from django.utils.translation import gettext_noop
+
         from township.findings import finding_raise
+        from township.messages import msg
 
         finding_raise(
             rule_id="R-MTG-5",
@@ -195,7 +198,12 @@ def seed_meetings(*, township, size, rng, today):
             target=overrun,
             department=overrun.department_id,
             on_date=overrun.date,
-            detail=f"“{overrun.title}”开了150分钟，超过120分钟的限制。",
+            detail=msg(
+                gettext_noop("“%(title)s” lasted %(n)d minutes; the limit is %(limit)d."),
+                title=overrun.title,
+                n=150,
+                limit=120,
+            ),
         )
 
     # What is still to come goes through the services (approvals, caps, refusals).

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meetings import rules
 from meetings.models import (
@@ -35,6 +36,7 @@ from meetings.models import (
 )
 from township.approvals import approval_submit
 from township.findings import finding_raise
+from township.messages import msg
 from township.models import Role
 from township.notify import notify
 from township.policy import policies, policy
@@ -333,8 +335,7 @@ def _submit(actor, draft: MeetingDraft, override_reason: str) -> Meeting:
         actor=actor,
         kind="meeting_request",
         target=meeting,
-        summary=_("Meeting %(date)s: %(title)s")
-        % {"date": meeting.date.strftime("%Y-%m-%d"), "title": meeting.title},
+        summary=msg(gettext_noop("Meeting %(date)s: %(title)s"), date=meeting.date, title=meeting.title),
     )
     meeting.approval = req
     meeting.save(update_fields=["approval"])
@@ -385,7 +386,9 @@ def meeting_cancel(*, actor, meeting_id: int, reason: str) -> Meeting:
         meeting.cancel_reason = reason.strip()[:300]
         meeting = _transition_with(meeting, MeetingStatus.CANCELLED, ["cancel_reason"])
         for person in meeting.audience_people.all():
-            notify(person, _("Meeting cancelled: %(m)s") % {"m": meeting}, meeting.get_absolute_url())
+            notify(
+                person, msg(gettext_noop("Meeting cancelled: %(m)s"), m=meeting), meeting.get_absolute_url()
+            )
     return meeting
 
 
@@ -471,8 +474,12 @@ def meeting_record_outcome(
                 target=meeting,
                 department=meeting.department_id,
                 on_date=meeting.date,
-                detail=_("“%(title)s” lasted %(n)d minutes; the limit is %(limit)d.")
-                % {"title": meeting.title, "n": minutes, "limit": limit},
+                detail=msg(
+                    gettext_noop("“%(title)s” lasted %(n)d minutes; the limit is %(limit)d."),
+                    title=meeting.title,
+                    n=minutes,
+                    limit=limit,
+                ),
             )
     return meeting
 
@@ -516,8 +523,11 @@ def meeting_merge_into(
         )
         notify(
             target.requested_by,
-            _("%(who)s added items to your meeting “%(m)s” instead of calling another one.")
-            % {"who": actor, "m": target.title},
+            msg(
+                gettext_noop("%(who)s added items to your meeting “%(m)s” instead of calling another one."),
+                who=actor,
+                m=target.title,
+            ),
             target.get_absolute_url(),
         )
     return target
@@ -666,8 +676,7 @@ def press_request_submit(
             actor=actor,
             kind="press_coverage",
             target=press,
-            summary=_("Press coverage %(date)s: %(title)s")
-            % {"date": on_date.strftime("%Y-%m-%d"), "title": press.title},
+            summary=msg(gettext_noop("Press coverage %(date)s: %(title)s"), date=on_date, title=press.title),
         )
         press.save(update_fields=["approval"])
     return press

@@ -288,15 +288,23 @@ class CalendarOverrideAdmin(ReadOnlyAdmin):
 
 @admin.register(ApprovalRequest)
 class ApprovalRequestAdmin(ReadOnlyAdmin):
-    list_display = ["summary", "kind", "requester", "status", "submitted_at", "decided_at"]
+    list_display = ["summary_shown", "kind", "requester", "status", "submitted_at", "decided_at"]
     list_filter = ["kind", "status"]
+
+    @admin.display(description=_("summary"))
+    def summary_shown(self, obj):
+        return obj.summary_text  # in the reader's language
 
 
 @admin.register(Finding)
 class FindingAdmin(ReadOnlyAdmin):
-    list_display = ["rule_id", "on_date", "person", "department", "detail", "status"]
+    list_display = ["rule_id", "on_date", "person", "department", "detail_shown", "status"]
     list_filter = ["rule_id", "status"]
     search_fields = ["detail"]
+
+    @admin.display(description=_("detail"))
+    def detail_shown(self, obj):
+        return obj.text  # in the reader's language
 
 
 @admin.register(RuleOverride)

@@ -19,8 +19,9 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from township.messages import Message, message_json, msg
 from township.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -107,8 +108,9 @@ def route_by_level(level: str, *, township_id, department, requester) -> list[St
 # --- services ----------------------------------------------------------------------------------
 
 
-def approval_submit(*, actor: User, kind: str, target, summary: str) -> ApprovalRequest:
-    """Open a request for ``target``; call inside the app's own transaction."""
+def approval_submit(*, actor: User, kind: str, target, summary: str | Message) -> ApprovalRequest:
+    """Open a request for ``target``; call inside the app's own transaction.  ``summary`` a
+    Message (shown in each reader's language) or text as a person typed it."""
     spec = KINDS[kind]
     steps = spec.route(target, actor)
     if not steps or any(not s.approvers for s in steps):
@@ -124,7 +126,8 @@ def approval_submit(*, actor: User, kind: str, target, summary: str) -> Approval
             kind=kind,
             target_type=ContentType.objects.get_for_model(target),
             target_id=target.pk,
-            summary=summary[:300],
+            summary=str(summary)[:300],
+            summary_message=message_json(summary),
             requester=actor,
         )
         for order, s in enumerate(steps, start=1):
@@ -139,11 +142,20 @@ def approval_submit(*, actor: User, kind: str, target, summary: str) -> Approval
     return req
 
 
+def _what(req: ApprovalRequest) -> str | Message:
+    """The request's summary as a parameter of a notification: its message where it has one."""
+    return Message.from_json(req.summary_message) if req.summary_message else req.summary
+
+
 def _notify_step(req: ApprovalRequest, people) -> None:
     for person in people:
         notify(
             person,
-            _("%(who)s asks for your approval: %(what)s") % {"who": req.requester, "what": req.summary},
+            msg(
+                gettext_noop("%(who)s asks for your approval: %(what)s"),
+                who=req.requester,
+                what=_what(req),
+            ),
             req.get_absolute_url(),
         )
 
@@ -213,8 +225,12 @@ def approval_decide(*, actor: User, request_id: int, decision: str, comment: str
         req.save(update_fields=["status", "decided_at"])
         notify(
             req.requester,
-            _("%(what)s: %(status)s by %(who)s")
-            % {"what": req.summary, "status": req.get_status_display(), "who": actor},
+            msg(
+                gettext_noop("%(what)s: %(status)s by %(who)s"),
+                what=_what(req),
+                status=ApprovalStatus(req.status).label,
+                who=actor,
+            ),
             req.get_absolute_url(),
         )
     return req
@@ -235,7 +251,7 @@ def approval_handover(*, actor: User, request_id: int, to_user: User, comment: s
         step.save(update_fields=["handed_over_by", "handover_comment"])
         notify(
             to_user,
-            _("%(who)s handed over an approval to you: %(what)s") % {"who": actor, "what": req.summary},
+            msg(gettext_noop("%(who)s handed over an approval to you: %(what)s"), who=actor, what=_what(req)),
             req.get_absolute_url(),
         )
     return step
@@ -318,11 +334,11 @@ def approvals_remind(*, cutoff) -> int:
         for person in step.candidates.all():
             notify(
                 person,
-                _("Reminder: waiting for your approval since %(when)s: %(what)s")
-                % {
-                    "when": timezone.localtime(req.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                    "what": req.summary,
-                },
+                msg(
+                    gettext_noop("Reminder: waiting for your approval since %(when)s: %(what)s"),
+                    when=req.submitted_at,  # rendered local, "%Y-%m-%d %H:%M"
+                    what=_what(req),
+                ),
                 req.get_absolute_url(),
             )
         ApprovalRequest.objects.filter(pk=req.pk).update(reminded_at=timezone.now())

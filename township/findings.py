@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from township.messages import Message, message_json
 from township.models import Finding
 
 
@@ -18,7 +19,7 @@ from township.models import Finding
 class FindingSpec:
     rule_id: str
     township_id: int
-    detail: str
+    detail: str | Message  # a Message fills both detail (rendered now) and message
     on_date: dt.date | None = None
     person_id: int | None = None
     department_id: int | None = None
@@ -50,6 +51,7 @@ def _build(spec: FindingSpec) -> Finding:
         target_id=target.pk if target is not None else None,
         subject_key=_subject_key(target, spec.key, spec.person_id, spec.department_id),
         detail=str(spec.detail)[:500],
+        message=message_json(spec.detail),
     )
 
 
@@ -63,7 +65,7 @@ def finding_raise(
     *,
     rule_id: str,
     township,
-    detail: str,
+    detail: str | Message,
     on_date: dt.date | None = None,
     person=None,
     department=None,
@@ -93,6 +95,7 @@ def finding_raise(
             "target_type": row.target_type,
             "target_id": row.target_id,
             "detail": row.detail,
+            "message": row.message,
         },
     )
     return obj

@@ -2,7 +2,15 @@
 
 import pghistory.models
 
+from township.messages import render_text
 from township.models import User
+
+
+def _shown(value):
+    """A stored message (a finding's, a summary's) in the reader's language, not its JSON."""
+    if isinstance(value, dict) and "id" in value and "params" in value:
+        return render_text(value, "")
+    return value
 
 
 def history_for(obj, limit: int = 50) -> list:
@@ -12,4 +20,6 @@ def history_for(obj, limit: int = 50) -> list:
     for e in events:
         ctx = e.pgh_context if isinstance(e.pgh_context, dict) else {}
         e.actor = names.get(ctx.get("user"))
+        if isinstance(e.pgh_diff, dict):
+            e.pgh_diff = {k: [_shown(v) for v in pair] for k, pair in e.pgh_diff.items()}
     return events

@@ -6,13 +6,17 @@ import logging
 
 from django.db import transaction
 
+from township.messages import Message, message_json
 from township.models import Notification
 
 log = logging.getLogger(__name__)
 
 
-def notify(recipient, text: str, url: str = "") -> Notification:
-    note = Notification.objects.create(recipient=recipient, text=str(text)[:300], url=url)
+def notify(recipient, text: str | Message, url: str = "") -> Notification:
+    """``text`` a Message (stored, rendered in the reader's language) or plain text."""
+    note = Notification.objects.create(
+        recipient=recipient, text=str(text)[:300], message=message_json(text), url=url
+    )
     if recipient.email:
         transaction.on_commit(lambda: _queue_email(note.pk))
     return note

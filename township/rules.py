@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from township.messages import msg
 from township.models import Role
 
 # Who may set a BLOCK rule aside.  Rules not listed cannot be overridden.
@@ -109,5 +111,7 @@ def overrides_record(uses: list[OverrideUse], *, target, township) -> None:
             township=township,
             target=target,
             person=use.actor,
-            detail=_("Rule set aside by %(who)s: %(reason)s") % {"who": use.actor, "reason": use.reason},
+            detail=msg(
+                gettext_noop("Rule set aside by %(who)s: %(reason)s"), who=use.actor, reason=use.reason
+            ),
         )

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from township.findings import finding_raise
+from township.messages import msg
 from township.models import Department, Finding, FindingStatus, Role, User
 from township.models.supervision import (
     Handling,
@@ -349,11 +351,15 @@ def satisfaction_review(*, township_id: int, year: int) -> list[Department]:
     due = sorted(this & prev) if this and prev else []
     on_date = dt.date(year, 12, 31)
     ours = Finding.objects.filter(township_id=township_id, rule_id="R-SUP-5", on_date=on_date)
+    withdrawn = msg(
+        gettext_noop("Withdrawn: the satisfaction ranking it rested on was reopened or corrected.")
+    )
     ours.filter(status=FindingStatus.OPEN).exclude(department_id__in=due).update(
         status=FindingStatus.DISMISSED,
         resolved_by=None,
         resolved_at=timezone.now(),
-        resolution=_("Withdrawn: the satisfaction ranking it rested on was reopened or corrected."),
+        resolution=str(withdrawn),
+        resolution_message=withdrawn.to_json(),
     )
     depts = list(Department.objects.select_related("head").filter(pk__in=due).order_by("pk"))
     for dept in depts:
@@ -364,15 +370,19 @@ def satisfaction_review(*, township_id: int, year: int) -> list[Department]:
             person=dept.head,
             department=dept,
             key=f"department:{dept.pk}:{year}",
-            detail=_(
-                "%(unit)s ranked last in the satisfaction survey in %(prev)s and %(year)s: an "
-                "admonishment talk with its head is due."
-            )
-            % {"unit": dept.name, "prev": year - 1, "year": year},
+            detail=msg(
+                gettext_noop(
+                    "%(unit)s ranked last in the satisfaction survey in %(prev)s and %(year)s: an "
+                    "admonishment talk with its head is due."
+                ),
+                unit=dept.name,
+                prev=year - 1,
+                year=year,
+            ),
         )
     # Withdrawn by this check (no inspector named), now due again: open it again.
     ours.filter(status=FindingStatus.DISMISSED, resolved_by__isnull=True, department_id__in=due).update(
-        status=FindingStatus.OPEN, resolved_at=None, resolution=""
+        status=FindingStatus.OPEN, resolved_at=None, resolution="", resolution_message=None
     )
     return depts
 

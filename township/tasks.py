@@ -15,8 +15,8 @@ def send_notification_email(notification_id: int) -> None:
         return
     url = note.url
     send_mail(
-        subject=note.text[:78],
-        message=f"{note.text}\n\n{url}",
+        subject=note.display_text[:78],
+        message=f"{note.display_text}\n\n{url}",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[note.recipient.email],
     )

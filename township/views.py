@@ -185,7 +185,7 @@ def finding_list(request):
                 f.on_date,
                 str(f.person or ""),
                 str(f.department or ""),
-                f.detail,
+                f.text,
                 f.get_status_display(),
             ]
             for f in qs[:20000]

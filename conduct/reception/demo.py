@@ -8,9 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from township.findings import FindingSpec, findings_raise
 from township.hooks import demo_seeder
+from township.messages import msg
 from township.models import Role, User
 
 from .models import (
@@ -183,7 +185,16 @@ def seed(*, township, size, rng, today):
     plan.accompanying_staff.set(staff[:5])
     try:
         approval_submit(
-            actor=clerk, kind="reception_plan", target=plan, summary="重大接待方案：市农业农村局 15 人"
+            actor=clerk,
+            kind="reception_plan",
+            target=plan,
+            summary=msg(
+                gettext_noop("Major reception plan: %(unit)s, %(n)d guests, %(date)s, about ¥%(cost)s"),
+                unit=plan.visiting_unit,
+                n=plan.guest_count,
+                date=plan.start_date,
+                cost=f"{plan.meal_cost:,}",
+            ),
         )
         req = approvals_for_target(plan).get()
         approval_decide(
@@ -274,7 +285,14 @@ def seed(*, township, size, rng, today):
                 FindingSpec(
                     "R-EXP-2",
                     township.pk,
-                    f"现金支付 ¥{e.amount}（{e.payee}）",
+                    msg(
+                        gettext_noop(
+                            "¥%(amount)s paid in cash to %(payee)s (above ¥%(limit)s; the official card is the norm)."
+                        ),
+                        amount=f"{e.amount:,}",
+                        payee=e.payee,
+                        limit="1,000.00",
+                    ),
                     on_date=e.spent_on,
                     person_id=accountant.pk,
                     target=e,
@@ -285,7 +303,13 @@ def seed(*, township, size, rng, today):
                 FindingSpec(
                     "R-FLD-4",
                     township.pk,
-                    f"私车下村油费报销 ¥{e.amount}",
+                    msg(
+                        gettext_noop(
+                            "Fuel claim of ¥%(amount)s for a village visit by private car (%(payee)s)."
+                        ),
+                        amount=f"{e.amount:,}",
+                        payee=e.payee,
+                    ),
                     on_date=e.spent_on,
                     person_id=accountant.pk,
                     target=e,
@@ -350,9 +374,21 @@ def seed(*, township, size, rng, today):
                 FindingSpec(
                     "R-VEH-1",
                     township.pk,
-                    f"{u.vehicle.plate}：里程表缺口 37 公里"
+                    msg(
+                        gettext_noop(
+                            "%(plate)s: odometer at %(out)d km but the last use ended at %(last)d km (%(gap)d km not logged)."
+                        ),
+                        plate=u.vehicle.plate,
+                        out=u.odometer_out,
+                        last=u.odometer_out - 37,
+                        gap=37,
+                    )
                     if flag == "gap"
-                    else f"{u.vehicle.plate}：休息日用车未经批准",
+                    else msg(
+                        gettext_noop("%(plate)s used on a rest day without an approved purpose: %(purpose)s"),
+                        plate=u.vehicle.plate,
+                        purpose=u.purpose,
+                    ),
                     on_date=timezone.localtime(u.departs_at).date(),
                     person_id=u.driver_id,
                     target=u,

@@ -15,9 +15,11 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from township.approvals import approval_submit
 from township.findings import finding_raise
+from township.messages import msg
 from township.models import Role, Township, User
 from township.policy import policies
 from township.rules import Checks
@@ -280,8 +282,13 @@ def reception_record(
             actor=actor,
             kind="reception_plan",
             target=rec,
-            summary=_("Major reception plan: %(unit)s, %(n)d guests, %(date)s, about ¥%(cost)s")
-            % {"unit": rec.visiting_unit, "n": rec.guest_count, "date": rec.start_date, "cost": _yuan(cost)},
+            summary=msg(
+                gettext_noop("Major reception plan: %(unit)s, %(n)d guests, %(date)s, about ¥%(cost)s"),
+                unit=rec.visiting_unit,
+                n=rec.guest_count,
+                date=rec.start_date,
+                cost=_yuan(cost),
+            ),
         )
     return rec
 
@@ -385,8 +392,11 @@ def reception_list_fill(
             target=rec,
             person=rec.handler,
             on_date=rec.start_date,
-            detail=_("Reception of %(unit)s turned out major (¥%(cost)s) without an approved plan.")
-            % {"unit": rec.visiting_unit, "cost": _yuan(rec.total_cost)},
+            detail=msg(
+                gettext_noop("Reception of %(unit)s turned out major (¥%(cost)s) without an approved plan."),
+                unit=rec.visiting_unit,
+                cost=_yuan(rec.total_cost),
+            ),
         )
     return rec
 
@@ -592,13 +602,15 @@ def expense_record(
     expense.full_clean()
     expense.save()
     if not from_ledger:
-        summary = _("Expense ¥%(amount)s, %(category)s, to %(payee)s") % {
-            "amount": _yuan(amount),
-            "category": expense.get_category_display(),
-            "payee": payee,
-        }
+        facts = {"amount": _yuan(amount), "category": ExpenseCategory(expense.category).label, "payee": payee}
         if excess > 0:
-            summary += _(" (¥%(excess)s over budget)") % {"excess": _yuan(excess)}
+            summary = msg(
+                gettext_noop("Expense ¥%(amount)s, %(category)s, to %(payee)s (¥%(excess)s over budget)"),
+                excess=_yuan(excess),
+                **facts,
+            )
+        else:
+            summary = msg(gettext_noop("Expense ¥%(amount)s, %(category)s, to %(payee)s"), **facts)
         approval_submit(actor=actor, kind="expense", target=expense, summary=summary)
     _expense_findings(expense)
     return expense
@@ -613,10 +625,14 @@ def _expense_findings(expense: Expense) -> None:
             target=expense,
             person=expense.recorded_by,
             on_date=expense.spent_on,
-            detail=_(
-                "¥%(amount)s paid in cash to %(payee)s (above ¥%(limit)s; the official card is the norm)."
-            )
-            % {"amount": _yuan(expense.amount), "payee": expense.payee, "limit": _yuan(p["R-EXP-2"])},
+            detail=msg(
+                gettext_noop(
+                    "¥%(amount)s paid in cash to %(payee)s (above ¥%(limit)s; the official card is the norm)."
+                ),
+                amount=_yuan(expense.amount),
+                payee=expense.payee,
+                limit=_yuan(p["R-EXP-2"]),
+            ),
         )
     if rules.r_fld_4_private_car_fuel(
         is_fuel=expense.is_fuel, transport=expense.transport, village_visit=expense.village_visit
@@ -627,8 +643,11 @@ def _expense_findings(expense: Expense) -> None:
             target=expense,
             person=expense.recorded_by,
             on_date=expense.spent_on,
-            detail=_("Fuel claim of ¥%(amount)s for a village visit by private car (%(payee)s).")
-            % {"amount": _yuan(expense.amount), "payee": expense.payee},
+            detail=msg(
+                gettext_noop("Fuel claim of ¥%(amount)s for a village visit by private car (%(payee)s)."),
+                amount=_yuan(expense.amount),
+                payee=expense.payee,
+            ),
         )
 
 
@@ -731,10 +750,15 @@ def vehicle_use_log(
             person=driver,
             on_date=local_day,
             key=f"reception.vehicleuse:{use.pk}:gap",
-            detail=_(
-                "%(plate)s: odometer at %(out)d km but the last use ended at %(last)d km (%(gap)d km not logged)."
-            )
-            % {"plate": vehicle.plate, "out": odometer_out, "last": previous_in, "gap": gap},
+            detail=msg(
+                gettext_noop(
+                    "%(plate)s: odometer at %(out)d km but the last use ended at %(last)d km (%(gap)d km not logged)."
+                ),
+                plate=vehicle.plate,
+                out=odometer_out,
+                last=previous_in,
+                gap=gap,
+            ),
         )
     if departs_at < timezone.now() - dt.timedelta(minutes=p["R-VEH-1.late_minutes"]):
         finding_raise(
@@ -744,15 +768,19 @@ def vehicle_use_log(
             person=driver,
             on_date=local_day,
             key=f"reception.vehicleuse:{use.pk}:late",
-            detail=_("%(plate)s: use logged after its departure.") % {"plate": vehicle.plate},
+            detail=msg(gettext_noop("%(plate)s: use logged after its departure."), plate=vehicle.plate),
         )
     if rest_day:
         approval_submit(
             actor=actor,
             kind="vehicle_rest_day",
             target=use,
-            summary=_("Official vehicle %(plate)s on a rest day (%(date)s): %(purpose)s")
-            % {"plate": vehicle.plate, "date": local_day, "purpose": use.purpose},
+            summary=msg(
+                gettext_noop("Official vehicle %(plate)s on a rest day (%(date)s): %(purpose)s"),
+                plate=vehicle.plate,
+                date=local_day,
+                purpose=use.purpose,
+            ),
         )
     return use
 
@@ -802,8 +830,11 @@ def vehicle_use_return(
             person=use.driver,
             on_date=timezone.localtime(use.departs_at).date(),
             key=f"reception.vehicleuse:{use.pk}:rest",
-            detail=_("%(plate)s used on a rest day without an approved purpose: %(purpose)s")
-            % {"plate": use.vehicle.plate, "purpose": use.purpose},
+            detail=msg(
+                gettext_noop("%(plate)s used on a rest day without an approved purpose: %(purpose)s"),
+                plate=use.vehicle.plate,
+                purpose=use.purpose,
+            ),
         )
     return use
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.models import AttendanceDay, DayStatus, Punch, PunchCorrection, PunchDirection, PunchSource
 from conduct.models.choices import RequestStatus
@@ -32,6 +33,7 @@ from conduct.rules import (
 from township.approvals import approval_submit
 from township.findings import FindingSpec, findings_raise
 from township.imports import PREVIEW_ROWS, ImportOutcome
+from township.messages import msg
 from township.models import Finding, FindingStatus, Notification, Township, User
 from township.notify import notify
 from township.policy import policies, policy
@@ -477,22 +479,28 @@ def evaluate_day(*, township_id: int, day: dt.date) -> tuple[list[AttendanceDay]
             }[(row.late_minutes > 0, row.early_minutes > 0)]
         rows.append(row)
         if row.status in (DayStatus.LATE, DayStatus.EARLY, DayStatus.LATE_EARLY):
-            parts = []
+            late = early = None
             if row.late_minutes:
-                parts.append(
-                    _("arrived %(n)d min late (first punch %(t)s)")
-                    % {"n": row.late_minutes, "t": f"{first:%H:%M}"}
+                late = msg(
+                    gettext_noop("arrived %(n)d min late (first punch %(t)s)"),
+                    n=row.late_minutes,
+                    t=f"{first:%H:%M}",
                 )
             if row.early_minutes:
-                parts.append(
-                    _("left %(n)d min early (last punch %(t)s)")
-                    % {"n": row.early_minutes, "t": f"{last:%H:%M}"}
+                early = msg(
+                    gettext_noop("left %(n)d min early (last punch %(t)s)"),
+                    n=row.early_minutes,
+                    t=f"{last:%H:%M}",
                 )
+            if late and early:
+                text = msg(gettext_noop("%(name)s: %(late)s; %(early)s"), name=name, late=late, early=early)
+            else:
+                text = msg(gettext_noop("%(name)s: %(what)s"), name=name, what=late or early)
             specs.append(
                 FindingSpec(
                     "R-ATT-2",
                     township_id,
-                    f"{name}: " + "; ".join(parts),
+                    text,
                     day,
                     pid,
                     dept,
@@ -504,8 +512,12 @@ def evaluate_day(*, township_id: int, day: dt.date) -> tuple[list[AttendanceDay]
                 FindingSpec(
                     "R-ATT-3",
                     township_id,
-                    _("%(name)s: absent on a working day without approved leave, trip or field day")
-                    % {"name": name},
+                    msg(
+                        gettext_noop(
+                            "%(name)s: absent on a working day without approved leave, trip or field day"
+                        ),
+                        name=name,
+                    ),
                     day,
                     pid,
                     dept,
@@ -523,10 +535,12 @@ def evaluate_day(*, township_id: int, day: dt.date) -> tuple[list[AttendanceDay]
                     FindingSpec(
                         "R-LV-5",
                         township_id,
-                        _(
-                            "%(name)s: absent on a working day with neither leave nor a leaving-the-township registration"
-                        )
-                        % {"name": name},
+                        msg(
+                            gettext_noop(
+                                "%(name)s: absent on a working day with neither leave nor a leaving-the-township registration"
+                            ),
+                            name=name,
+                        ),
                         day,
                         pid,
                         dept,
@@ -578,6 +592,11 @@ def attendance_compute_day(*, township_id: int, day: dt.date) -> dict[str, int]:
             r.person_id for r in rows if r.status not in FLAGGED and r.status != DayStatus.MISSING_PUNCH
         ]
         if cleared:
+            covered = msg(
+                gettext_noop(
+                    "Recomputed: the day is covered (leave, trip, field day or approved correction)."
+                )
+            )
             Finding.objects.filter(
                 township_id=township_id,
                 on_date=day,
@@ -587,14 +606,16 @@ def attendance_compute_day(*, township_id: int, day: dt.date) -> dict[str, int]:
             ).update(
                 status=FindingStatus.DISMISSED,
                 resolved_at=timezone.now(),
-                resolution=_(
-                    "Recomputed: the day is covered (leave, trip, field day or approved correction)."
-                ),
+                resolution=str(covered),
+                resolution_message=covered.to_json(),
             )
         if missing:
             # A single punch measured against itself (an early departure of hours) or a day
             # marked absent before a correction added one punch: the day's findings go; the
             # month-end finding of a missing punch left uncorrected stays.
+            one_punch = msg(
+                gettext_noop("Recomputed: one punch is a missing punch, to be corrected (R-ATT-4).")
+            )
             Finding.objects.filter(
                 township_id=township_id,
                 on_date=day,
@@ -604,7 +625,8 @@ def attendance_compute_day(*, township_id: int, day: dt.date) -> dict[str, int]:
             ).exclude(subject_key__startswith=MISSING_PUNCH_KEY).update(
                 status=FindingStatus.DISMISSED,
                 resolved_at=timezone.now(),
-                resolution=_("Recomputed: one punch is a missing punch, to be corrected (R-ATT-4)."),
+                resolution=str(one_punch),
+                resolution_message=one_punch.to_json(),
             )
             _missing_punch_prompt(township_id=township_id, day=day, rows=missing)
     counts: dict[str, int] = defaultdict(int)
@@ -649,15 +671,15 @@ def _missing_punch_prompt(*, township_id: int, day: dt.date, rows: list[Attendan
         row = todo[person.pk]
         notify(
             person,
-            _(
-                "Missing punch on %(date)s: only one punch, at %(time)s. Ask for a correction by "
-                "%(close)s, or it counts as half a day's absence."
-            )
-            % {
-                "date": day.isoformat(),
-                "time": f"{timezone.localtime(row.first_punch):%H:%M}",
-                "close": close.isoformat(),
-            },
+            msg(
+                gettext_noop(
+                    "Missing punch on %(date)s: only one punch, at %(time)s. Ask for a correction by "
+                    "%(close)s, or it counts as half a day's absence."
+                ),
+                date=day,
+                time=f"{timezone.localtime(row.first_punch):%H:%M}",
+                close=close,
+            ),
             _correction_url(day, row.missing_direction),
         )
     return len(todo)
@@ -700,11 +722,15 @@ def missing_punch_check(*, township_id: int, today: dt.date) -> int:
         FindingSpec(
             "R-ATT-3",
             township_id,
-            _(
-                "%(name)s: missing punch on %(date)s with no correction asked by %(close)s; "
-                "counted as half a day of absence"
-            )
-            % {"name": name, "date": date.isoformat(), "close": close.isoformat()},
+            msg(
+                gettext_noop(
+                    "%(name)s: missing punch on %(date)s with no correction asked by %(close)s; "
+                    "counted as half a day of absence"
+                ),
+                name=name,
+                date=date,
+                close=close,
+            ),
             date,
             pid,
             dept,
@@ -781,13 +807,13 @@ def correction_submit(
             actor=actor,
             kind=CORRECTION_KIND,
             target=correction,
-            summary=_("Punch correction: %(who)s, %(date)s %(time)s (%(dir)s)")
-            % {
-                "who": actor,
-                "date": date,
-                "time": time.strftime("%H:%M"),
-                "dir": correction.get_direction_display(),
-            },
+            summary=msg(
+                gettext_noop("Punch correction: %(who)s, %(date)s %(time)s (%(dir)s)"),
+                who=actor,
+                date=date,
+                time=time.strftime("%H:%M"),
+                dir=PunchDirection(correction.direction).label,
+            ),
         )
         correction.approval = req
         correction.save(update_fields=["approval"])

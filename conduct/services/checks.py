@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.models import DutyShift, LeaveRequest, RosterStatus, StudySession, TripRequest, WorkLog
 from conduct.models.choices import RequestStatus
 from conduct.rules import r_log_1_percent, r_lv_2_overdue, r_study_1_week_ok, r_trip_2_due
 from township.findings import FindingSpec, findings_raise
+from township.messages import msg
 from township.models import Department, User
 from township.policy import policies, policy
 from township.workcalendar import working_days
@@ -41,8 +42,11 @@ def leave_report_back_check(*, township_id: int, today: dt.date) -> int:
                 FindingSpec(
                     "R-LV-2",
                     township_id,
-                    _("%(who)s has not reported back from leave that ended on %(end)s.")
-                    % {"who": leave.person, "end": leave.end_date},
+                    msg(
+                        gettext_noop("%(who)s has not reported back from leave that ended on %(end)s."),
+                        who=leave.person,
+                        end=leave.end_date,
+                    ),
                     deadline,
                     leave.person_id,
                     leave.person.department_id,
@@ -66,8 +70,12 @@ def trip_report_check(*, township_id: int, today: dt.date) -> int:
         FindingSpec(
             "R-TRIP-2",
             township_id,
-            _("%(who)s has not submitted the report of the trip to %(where)s (due %(due)s).")
-            % {"who": t.person, "where": t.destination, "due": r_trip_2_due(t.end_date, due_days)},
+            msg(
+                gettext_noop("%(who)s has not submitted the report of the trip to %(where)s (due %(due)s)."),
+                who=t.person,
+                where=t.destination,
+                due=r_trip_2_due(t.end_date, due_days),
+            ),
             r_trip_2_due(t.end_date, due_days),
             t.person_id,
             t.person.department_id,
@@ -92,7 +100,11 @@ def duty_missed_check(*, township_id: int, today: dt.date) -> int:
         FindingSpec(
             "R-DUTY-1",
             township_id,
-            _("%(who)s did not check in for the duty shift of %(date)s.") % {"who": s.person, "date": s.date},
+            msg(
+                gettext_noop("%(who)s did not check in for the duty shift of %(date)s."),
+                who=s.person,
+                date=s.date,
+            ),
             s.date,
             s.person_id,
             s.person.department_id,
@@ -136,14 +148,16 @@ def worklog_month_check(*, township_id: int, month: dt.date) -> int:
         FindingSpec(
             "R-LOG-1",
             township_id,
-            _("%(who)s kept work logs on %(logs)d of %(days)d working days in %(month)s (%(pct)d%%).")
-            % {
-                "who": r["person"],
-                "logs": r["logs"],
-                "days": r["working_days"],
-                "month": f"{first:%Y-%m}",
-                "pct": r["percent"],
-            },
+            msg(
+                gettext_noop(
+                    "%(who)s kept work logs on %(logs)d of %(days)d working days in %(month)s (%(pct)d%%)."
+                ),
+                who=r["person"],
+                logs=r["logs"],
+                days=r["working_days"],
+                month=f"{first:%Y-%m}",
+                pct=r["percent"],
+            ),
             first,
             r["person"].pk,
             r["person"].department_id,
@@ -188,8 +202,12 @@ def study_week_check(*, township_id: int, week_start: dt.date) -> int:
         FindingSpec(
             "R-STUDY-1",
             township_id,
-            _("%(dept)s held %(n)d qualifying group study sessions in the week of %(week)s.")
-            % {"dept": r["department"], "n": r["sessions"], "week": week_start},
+            msg(
+                gettext_noop("%(dept)s held %(n)d qualifying group study sessions in the week of %(week)s."),
+                dept=r["department"],
+                n=r["sessions"],
+                week=week_start,
+            ),
             week_start,
             department_id=r["department"].pk,
             key=f"department:{r['department'].pk}",

@@ -11,11 +11,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.models import DutyRoster, DutyShift, DutySwap, RosterStatus
 from conduct.models.choices import RequestStatus
 from conduct.rules import r_duty_1_round_robin
 from township.approvals import approval_submit
+from township.messages import msg
 from township.models import Category, Role, User
 from township.notify import notify
 
@@ -133,8 +135,11 @@ def roster_publish(*, actor: User, roster_id: int) -> DutyRoster:
         for pid, n in counts.items():
             notify(
                 people[pid],
-                _("The duty roster of %(month)s is published: you are on duty %(n)d times.")
-                % {"month": f"{roster.month:%Y-%m}", "n": n},
+                msg(
+                    gettext_noop("The duty roster of %(month)s is published: you are on duty %(n)d times."),
+                    month=f"{roster.month:%Y-%m}",
+                    n=n,
+                ),
                 roster.get_absolute_url(),
             )
     return roster
@@ -164,8 +169,12 @@ def swap_request(*, actor: User, shift_id: int, to_person: User, reason: str) ->
             actor=actor,
             kind=SWAP_KIND,
             target=swap,
-            summary=_("Duty swap: %(date)s from %(who)s to %(to)s")
-            % {"date": shift.date, "who": actor, "to": to_person},
+            summary=msg(
+                gettext_noop("Duty swap: %(date)s from %(who)s to %(to)s"),
+                date=shift.date,
+                who=actor,
+                to=to_person,
+            ),
         )
         swap.save(update_fields=["approval"])
     return swap
@@ -180,7 +189,7 @@ def swap_decided(swap: DutySwap, status: str) -> None:
         shift.save(update_fields=["person"])
         notify(
             swap.to_person,
-            _("You are on duty on %(date)s (swap approved).") % {"date": shift.date},
+            msg(gettext_noop("You are on duty on %(date)s (swap approved)."), date=shift.date),
             swap.get_absolute_url(),
         )
 

@@ -13,11 +13,13 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from conduct.models import HalfDay, LeaveKind, LeaveRequest, LeavingRegistration, TripRequest
 from conduct.models.choices import ACTIVE, RequestStatus
 from conduct.rules import LV4_KEYS, r_lv_4_entitlement, years_of_service
 from township.approvals import approval_cancel, approval_submit
+from township.messages import msg
 from township.models import User
 from township.policy import policies
 from township.rules import Checks, Override, overrides_record
@@ -231,14 +233,14 @@ def leave_submit(
             actor=actor,
             kind=LEAVE_KIND,
             target=leave,
-            summary=_("%(kind)s: %(who)s, %(start)s to %(end)s (%(days)s days)")
-            % {
-                "kind": leave.get_kind_display(),
-                "who": actor,
-                "start": start_date,
-                "end": end_date,
-                "days": days,
-            },
+            summary=msg(
+                gettext_noop("%(kind)s: %(who)s, %(start)s to %(end)s (%(days)s days)"),
+                kind=LeaveKind(leave.kind).label,
+                who=actor,
+                start=start_date,
+                end=end_date,
+                days=days,
+            ),
         )
         leave.save(update_fields=["approval"])
         overrides_record(checks.used, target=leave, township=actor.township)
@@ -393,14 +395,14 @@ def trip_submit(
             actor=actor,
             kind=TRIP_KIND,
             target=trip,
-            summary=_("Trip: %(who)s to %(where)s, %(start)s to %(end)s (%(purpose)s)")
-            % {
-                "who": actor,
-                "where": trip.destination,
-                "start": start_date,
-                "end": end_date,
-                "purpose": trip.purpose,
-            },
+            summary=msg(
+                gettext_noop("Trip: %(who)s to %(where)s, %(start)s to %(end)s (%(purpose)s)"),
+                who=actor,
+                where=trip.destination,
+                start=start_date,
+                end=end_date,
+                purpose=trip.purpose,
+            ),
         )
         trip.save(update_fields=["approval"])
     return trip

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from township.messages import render_text
+
 from .base import TownshipScoped
 
 
@@ -46,7 +48,10 @@ class ApprovalRequest(TownshipScoped):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
+    # As submitted, in the language active then (search, rows older than ``summary_message``);
+    # pages show ``summary_text``.
     summary = models.CharField(_("summary"), max_length=300)
+    summary_message = models.JSONField(_("summary message"), null=True, blank=True, editable=False)
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -86,10 +91,15 @@ class ApprovalRequest(TownshipScoped):
         ]
 
     def __str__(self):
-        return self.summary
+        return self.summary_text
 
     def get_absolute_url(self):
         return reverse("approval_detail", args=[self.pk])
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's language."""
+        return render_text(self.summary_message, self.summary)
 
 
 @pghistory.track()

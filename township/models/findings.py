@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from township.messages import render_text
+
 from .base import TownshipScoped
 
 
@@ -43,7 +45,10 @@ class Finding(TownshipScoped):
     subject_key = models.CharField(
         max_length=80, help_text="What the finding is about, for idempotency (model:pk or a key)."
     )
+    # The text as raised, in the language active then (search, the admin, rows older than
+    # ``message``); pages show ``text``.
     detail = models.CharField(_("detail"), max_length=500)
+    message = models.JSONField(_("message"), null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
@@ -58,6 +63,8 @@ class Finding(TownshipScoped):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.CharField(_("resolution"), max_length=500, blank=True)
+    # Set when the system resolves a finding ("Recomputed: ..."); an inspector's words stay as typed.
+    resolution_message = models.JSONField(_("resolution message"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("compliance finding")
@@ -72,7 +79,16 @@ class Finding(TownshipScoped):
         indexes = [models.Index(fields=["township", "status", "rule_id"])]
 
     def __str__(self):
-        return f"{self.rule_id} {self.on_date}: {self.detail}"
+        return f"{self.rule_id} {self.on_date}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """What the finding says, in the reader's language."""
+        return render_text(self.message, self.detail)
+
+    @property
+    def resolution_text(self) -> str:
+        return render_text(self.resolution_message, self.resolution)
 
 
 @pghistory.track()
