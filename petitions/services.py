@@ -16,8 +16,10 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from township.findings import FindingSpec, finding_raise, findings_raise
+from township.messages import msg
 from township.models import Department, Role, User, Village
 from township.notify import notify
 from township.policy import policies, policy
@@ -354,8 +356,12 @@ def _flag_late_decision(case: PetitionCase) -> None:
             target=case,
             on_date=case.acceptance_due + dt.timedelta(days=1),
             person=case.registered_by,
-            detail=_("Petition %(no)s: acceptance decided on %(on)s, due %(due)s")
-            % {"no": case.number, "on": case.decided_on, "due": case.acceptance_due},
+            detail=msg(
+                gettext_noop("Petition %(no)s: acceptance decided on %(on)s, due %(due)s"),
+                no=case.number,
+                on=case.decided_on,
+                due=case.acceptance_due,
+            ),
         )
 
 
@@ -409,8 +415,11 @@ def petition_case_assign(
         if person.pk != actor.pk:
             notify(
                 person,
-                _("Petition %(no)s is assigned to you; reply due %(due)s.")
-                % {"no": case.number, "due": case.reply_due},
+                msg(
+                    gettext_noop("Petition %(no)s is assigned to you; reply due %(due)s."),
+                    no=case.number,
+                    due=case.reply_due,
+                ),
                 case.get_absolute_url(),
             )
     return case
@@ -460,8 +469,12 @@ def petition_case_extend(*, actor, case_id: int, days: int, reason: str):
             actor=actor,
             kind="petition_extension",
             target=case,
-            summary=_("Petition %(no)s: extend the reply deadline by %(d)d days (%(r)s)")
-            % {"no": case.number, "d": days, "r": case.extension_reason},
+            summary=msg(
+                gettext_noop("Petition %(no)s: extend the reply deadline by %(d)d days (%(r)s)"),
+                no=case.number,
+                d=days,
+                r=case.extension_reason,
+            ),
         )
         _record(case, actor, "extend_request", case.status, case.extension_reason)
     return case
@@ -535,8 +548,11 @@ def _raise_reply_overdue(case: PetitionCase) -> None:
         on_date=case.reply_due + dt.timedelta(days=1),
         person=case.responsible_leader_id,
         department=case.handling_department_id,
-        detail=_("Petition %(no)s: reply due %(due)s not given in time")
-        % {"no": case.number, "due": case.reply_due},
+        detail=msg(
+            gettext_noop("Petition %(no)s: reply due %(due)s not given in time"),
+            no=case.number,
+            due=case.reply_due,
+        ),
     )
 
 
@@ -657,8 +673,12 @@ def petition_clocks_run(*, today: dt.date | None = None, township_ids: Iterable[
             for person in people:
                 notify(
                     person,
-                    _("Petition %(no)s: deadline %(due)s (%(n)d days left).")
-                    % {"no": case.number, "due": case.next_due, "n": (case.next_due - today).days},
+                    msg(
+                        gettext_noop("Petition %(no)s: deadline %(due)s (%(n)d days left)."),
+                        no=case.number,
+                        due=case.next_due,
+                        n=(case.next_due - today).days,
+                    ),
                     case.get_absolute_url(),
                 )
             PetitionCase.objects.filter(pk=case.pk).update(reminded_for=case.next_due)
@@ -685,8 +705,12 @@ def petition_clocks_run(*, today: dt.date | None = None, township_ids: Iterable[
                     person_id=case.responsible_leader_id or case.registered_by_id,
                     department_id=case.handling_department_id,
                     target=case,
-                    detail=_("Petition %(no)s: deadline %(due)s passed (%(status)s)")
-                    % {"no": case.number, "due": case.next_due, "status": case.get_status_display()},
+                    detail=msg(
+                        gettext_noop("Petition %(no)s: deadline %(due)s passed (%(status)s)"),
+                        no=case.number,
+                        due=case.next_due,
+                        status=Status(case.status).label,
+                    ),
                 )
             )
         findings_raise(specs)
@@ -698,8 +722,10 @@ def petition_clocks_run(*, today: dt.date | None = None, township_ids: Iterable[
         ).select_related("registered_by"):
             notify(
                 case.registered_by,
-                _("Petition %(no)s: ask the petitioner whether the matter was resolved.")
-                % {"no": case.number},
+                msg(
+                    gettext_noop("Petition %(no)s: ask the petitioner whether the matter was resolved."),
+                    no=case.number,
+                ),
                 case.get_absolute_url(),
             )
             PetitionCase.objects.filter(pk=case.pk).update(satisfaction_prompted=True)
@@ -885,8 +911,12 @@ def petition_on_time_quota_run(*, month_start: dt.date) -> int:
                         on_date=end,
                         person_id=r["responsible_leader_id"],
                         key=f"pet7:{r['responsible_leader_id']}:{month_start:%Y-%m}",
-                        detail=_("Petitions replied on time in %(m)s: %(rate)s%% (target %(t)s%%)")
-                        % {"m": f"{month_start:%Y-%m}", "rate": rate, "t": target},
+                        detail=msg(
+                            gettext_noop("Petitions replied on time in %(m)s: %(rate)s%% (target %(t)s%%)"),
+                            m=f"{month_start:%Y-%m}",
+                            rate=rate,
+                            t=target,
+                        ),
                     )
                 )
     findings_raise(specs)
