@@ -90,6 +90,8 @@ def _step(case_id: int, actor, verb: str) -> tuple[PetitionCase, str]:
             _("This step (%(step)s) is not possible while the case is %(status)s.")
             % {"step": t.label, "status": case.get_status_display()}
         )
+    if case.concerned_people.filter(pk=actor.pk).exists():
+        raise ValidationError(_("The petition concerns you; you cannot take any step in it (R-PET-8)."))
     if not case_roles(case, actor).intersection(t.roles):
         who = "、".join(str(CaseRole(r).label) for r in t.roles)
         raise ValidationError(

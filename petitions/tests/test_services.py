@@ -351,18 +351,38 @@ def test_r_pet_5_backlog_cases_for_the_responsible_leader(org):
 
 
 def test_r_pet_8_concerned_leader_cannot_be_assigned_or_act(org):
-    case = register(org, concerned_people=[org.leader, org.principal2])
+    case = register(org, concerned_people=[org.leader, org.principal2, org.colleague])
     services.petition_case_accept(actor=org.clerk, case_id=case.pk)
     with pytest.raises(ValidationError) as exc:
         services.petition_case_assign(
             actor=org.clerk, case_id=case.pk, leader=org.leader, department=org.department
         )
-    assert "R-PET-8" in str(exc.value)
+    assert "R-PET-8" in exc.value.message_dict["leader"][0]
+    with pytest.raises(ValidationError) as exc:  # nor handle it
+        services.petition_case_assign(
+            actor=org.clerk,
+            case_id=case.pk,
+            leader=org.principal,
+            department=org.department,
+            handlers=[org.head, org.colleague],
+        )
+    assert "R-PET-8" in exc.value.message_dict["handlers"][0]
     # a principal leader the petition concerns loses the principal's part in this case
-    with pytest.raises(ValidationError, match="Only these people"):
+    with pytest.raises(ValidationError) as exc:
         services.petition_case_assign(
             actor=org.principal2, case_id=case.pk, leader=org.principal, department=org.department
         )
+    assert "R-PET-8" in " ".join(exc.value.messages)
+    case.refresh_from_db()
+    assert (case.status, case.responsible_leader, case.handling_department) == (Status.ACCEPTED, None, None)
+    assert not case.handlers.exists()
+    # the people it does not concern may
+    services.petition_case_assign(
+        actor=org.clerk, case_id=case.pk, leader=org.principal, department=org.department, handlers=[org.head]
+    )
+    case.refresh_from_db()
+    assert (case.status, case.responsible_leader) == (Status.IN_PROGRESS, org.principal)
+    assert list(case.handlers.all()) == [org.head]
 
 
 # --- satisfaction prompt ------------------------------------------------------------------------------

@@ -52,17 +52,23 @@ def test_r_pet_8_never_to_the_people_it_concerns_even_inspectors_or_leaders(org,
 
 
 def test_r_pet_8_list_search_and_export_never_show_identity(org, login):
-    register(org)
+    case = register(org)
     c = login(org.principal)
-    assert "张三" not in c.get(reverse("petitions:index")).content.decode()
+    listing = c.get(reverse("petitions:index")).content.decode()
+    assert case.number in listing  # the case is listed ...
+    assert "张三" not in listing and ID_A not in listing and "13800000000" not in listing  # ... anonymously
     assert c.get(reverse("petitions:index"), {"q": "张三"}).context["page_obj"].paginator.count == 0
+    assert c.get(reverse("petitions:index"), {"q": ID_A}).context["page_obj"].paginator.count == 0
+    assert c.get(reverse("petitions:index"), {"q": case.number}).context["page_obj"].paginator.count == 1
     resp = c.get(reverse("petitions:index"), {"export": "xlsx"})
     cells = [
         str(v)
         for row in load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True)
         for v in row
     ]
-    assert "张三" not in cells and ID_A not in cells
+    assert case.number in cells
+    assert not any("张三" in cell or ID_A in cell or "13800000000" in cell for cell in cells)
+    assert not IdentityAccess.objects.exists()
 
 
 def test_r_pet_8_inspectors_read_the_access_log(org, login, client):
@@ -85,6 +91,7 @@ def test_r_pet_8_attachment_download_only_for_identity_readers(org, login, clien
     url = reverse("petitions:attachment_download", args=[case.pk, att.pk])
     client.force_login(org.colleague)
     assert client.get(url).status_code == 404
+    assert not IdentityAccess.objects.exists()  # a refused download is no access
     client.force_login(org.clerk)
     resp = client.get(url)
     assert resp.status_code == 200 and b"zhang san" in b"".join(resp.streaming_content)
