@@ -15,7 +15,7 @@ def _level(level, target, requester):
     )
     from township.approvals import LEVEL_LABELS
 
-    return [StepSpec(str(LEVEL_LABELS[lvl]), people)]
+    return [StepSpec(LEVEL_LABELS[lvl], people)]
 
 
 def is_leading_cadre(person) -> bool:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from township.messages import Message, message_json, msg
+from township.messages import Message, message_json, msg, source_text
 from township.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -37,7 +37,7 @@ from township.scoping import township_ids_for
 
 @dataclass
 class StepSpec:
-    label: str
+    label: str  # or a lazy label: stored by its message id, shown translated
     approvers: Sequence[User]
 
 
@@ -102,7 +102,7 @@ def approvers_at_level(
 
 def route_by_level(level: str, *, township_id, department, requester) -> list[StepSpec]:
     lvl, people = approvers_at_level(level, township_id=township_id, department=department, exclude=requester)
-    return [StepSpec(str(LEVEL_LABELS[lvl]), people)]
+    return [StepSpec(LEVEL_LABELS[lvl], people)]
 
 
 # --- services ----------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ def approval_submit(*, actor: User, kind: str, target, summary: str | Message) -
             step = ApprovalStep.objects.create(
                 request=req,
                 order=order,
-                label=s.label,
+                label=source_text(s.label),  # a lazy label by its id, translated when shown
                 status=StepStatus.PENDING if order == 1 else StepStatus.WAITING,
             )
             step.candidates.set([a for a in s.approvers if a.pk != actor.pk])

@@ -95,6 +95,13 @@ def message_json(text) -> dict | None:
     return text.to_json() if isinstance(text, Message) else None
 
 
+def source_text(text) -> str:
+    """What to store for a short label (an approval step's): a lazy label's message id, translated
+    where it is shown (``{% translate step.label %}``); other text as it is."""
+    value = _param(text)
+    return value.id if isinstance(value, Message) else str(text)
+
+
 def render_text(data: dict | None, fallback: str = "") -> str:
     """A stored message rendered in the active language; ``fallback`` (the text stored beside it)
     for rows written before messages were stored, or a message that cannot be read."""

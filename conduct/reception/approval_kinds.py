@@ -1,7 +1,6 @@
 """The request kinds of the reception app (township.approvals): a major reception's plan
 (R-REC-6), an expense by amount (R-EXP-1), a rest-day use of an official vehicle (R-VEH-1)."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from township.approvals import ApprovalKind, StepSpec, approvers_at_level, register_kind, route_by_level
@@ -36,7 +35,7 @@ def _expense_route(expense, requester):
             department=requester.department,
             exclude=requester,
         )
-        label = _("Principal leader: the excess over budget")
+        label = gettext_lazy("Principal leader: the excess over budget")
         if lvl == "principal_leader" and level == "principal_leader":
             steps[-1] = StepSpec(label, steps[-1].approvers)
         else:

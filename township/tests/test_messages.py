@@ -305,3 +305,28 @@ def test_every_message_id_is_a_literal_gettext_noop_that_makemessages_extracts()
     ).stdout
     extracted = {e.msgid for e in polib.pofile(out)}
     assert ids - extracted == set()
+
+
+def test_an_approval_step_label_reads_in_the_readers_language(client, org):
+    from township.approvals import ApprovalKind, register_kind, route_by_level
+    from township.models import ApprovalStep
+
+    register_kind(
+        ApprovalKind(
+            code="test_by_level",
+            label="test by level",
+            route=lambda target, requester: route_by_level(
+                "department_head",
+                township_id=target.township_id,
+                department=requester.department,
+                requester=requester,
+            ),
+        )
+    )
+    target = Village.objects.create(township=org.township, name="t", code="c-step")
+    with translation.override("zh-hans"):
+        req = approval_submit(actor=org.staff, kind="test_by_level", target=target, summary="一天事假")
+    assert ApprovalStep.objects.get(request=req).label == "Department head"  # its message id
+    url = reverse("approval_detail", args=[req.pk])
+    assert "<strong>Department head</strong>" in page(client, org.staff, url, "en")
+    assert "<strong>部门负责人</strong>" in page(client, org.staff, url, "zh-hans")
