@@ -139,10 +139,11 @@ def test_r_mtg_2_rejected_and_other_months_do_not_count(org):
 
 def test_r_mtg_2_cap_comes_from_policy(org):
     policy_set(actor=org.admin, key="R-MTG-2", year=next_month_day().year, value="3", township=org.township)
-    for _ in range(3):
+    for _ in range(3):  # the default would refuse the third
         submit(org, meeting_type=MeetingType.PLENARY)
     with pytest.raises(ValidationError, match="R-MTG-2"):
         submit(org, meeting_type=MeetingType.PLENARY)
+    assert Meeting.objects.filter(meeting_type=MeetingType.PLENARY).count() == 3
 
 
 def test_r_mtg_2_principal_leader_override_is_recorded_and_raises_a_finding(org):
@@ -150,6 +151,7 @@ def test_r_mtg_2_principal_leader_override_is_recorded_and_raises_a_finding(org)
     submit(org, meeting_type=MeetingType.PLENARY)
     with pytest.raises(ValidationError, match="R-MTG-2"):
         submit(org, actor=org.clerk, meeting_type=MeetingType.PLENARY, override_reason="防汛紧急")
+    assert Meeting.objects.count() == 2 and not RuleOverride.objects.exists()
     meeting = submit(
         org, actor=org.principal, meeting_type=MeetingType.PLENARY, override_reason="防汛紧急部署"
     )
@@ -263,6 +265,8 @@ def test_r_mtg_7_database_refuses_a_banner_too(org):
     meeting = submit(org)
     with pytest.raises(IntegrityError), transaction.atomic():
         Meeting.objects.filter(pk=meeting.pk).update(banners=True)
+    meeting.refresh_from_db()
+    assert meeting.banners is False
 
 
 @pytest.mark.parametrize(

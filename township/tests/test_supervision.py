@@ -155,6 +155,8 @@ def test_findings_dismissed_in_bulk_need_a_reason_and_are_all_or_nothing(org):
 
 
 def test_r_sup_7_only_administrators_define_indicators(org):
+    from township.models.supervision import AppraisalIndicator
+
     with pytest.raises(ValidationError, match="R-SUP-7"):
         indicator_set(
             actor=org.inspector,
@@ -164,6 +166,7 @@ def test_r_sup_7_only_administrators_define_indicators(org):
             weight=Decimal("10"),
             deduction=Decimal("1"),
         )
+    assert not AppraisalIndicator.objects.filter(county=org.township.county, year=2026).exists()
     indicator_set(
         actor=org.admin,
         county=org.township.county,
@@ -172,6 +175,8 @@ def test_r_sup_7_only_administrators_define_indicators(org):
         weight=Decimal("10"),
         deduction=Decimal("2"),
     )
+    saved = AppraisalIndicator.objects.get(county=org.township.county, year=2026, code="late_early")
+    assert (saved.weight, saved.deduction, saved.changed_by) == (Decimal("10"), Decimal("2"), org.admin)
     with pytest.raises(ValidationError):
         indicator_set(
             actor=org.admin,

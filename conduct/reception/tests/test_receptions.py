@@ -127,6 +127,7 @@ def test_r_rec_4_village_visit_gets_no_meal_and_guests_pay_their_fee(org):
     with pytest.raises(ValidationError) as exc:
         record_reception(org, destination="firm", meal="guests_paid", meal_count=0, meal_cost=Decimal("0"))
     assert "R-REC-4" in _errors(exc)["guest_meal_fee"][0]
+    assert not ReceptionRecord.objects.exists()
     rec = record_reception(
         org,
         destination="village",
@@ -182,12 +183,24 @@ def test_r_rec_6_major_by_cost_recorded_on_the_day_is_refused(org):
             org,
             start_date=today,
             end_date=today,
-            other_cost=Decimal("5000.00"),
+            other_cost=Decimal("3000.01"),
             meal="none",
             meal_count=0,
             meal_cost=0,
         )
     assert "R-REC-6" in _errors(exc)["start_date"][0]
+    assert not ReceptionRecord.objects.exists()
+    # exactly the ¥3000.00 line is not major: recorded on the day without a plan
+    rec = record_reception(
+        org,
+        start_date=today,
+        end_date=today,
+        other_cost=Decimal("3000.00"),
+        meal="none",
+        meal_count=0,
+        meal_cost=0,
+    )
+    assert not rec.is_major and rec.status == ReceptionStatus.PLANNED
 
 
 def test_r_rec_6_rejected_plan_blocks_the_list_and_nothing_is_saved(org):
