@@ -85,7 +85,7 @@ def test_json_keeps_nested_messages_dates_times_and_amounts():
     assert in_("zh-hans", again.render) == "提醒：自 2026-11-30 09:05 起等待您审批：会议 2026-12-01：党委会"
     money = Message.from_json(
         msg(
-            gettext_noop("%(plate)s: %(n)s km at %(t)s"),
+            "%(plate)s: %(n)s km at %(t)s",
             plate="川R01A01",
             n=Decimal("12.50"),
             t=dt.time(8, 5),
