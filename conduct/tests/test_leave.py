@@ -470,6 +470,7 @@ def test_r_lv_3_half_day_ends_overlap_only_where_they_meet(org):
     with pytest.raises(ValidationError) as exc:
         leave_submit(actor=org.staff, kind="sick", start_date=FRI, end_date=NEXT_MON, reason="r")
     assert "R-LV-3" in str(exc.value)
+    assert LeaveRequest.objects.filter(person=org.staff).count() == 2
     leave_submit(
         actor=org.colleague, kind="personal", start_date=MON, end_date=WED, end_half="am", reason="r"
     )
@@ -481,6 +482,7 @@ def test_r_lv_3_half_day_ends_overlap_only_where_they_meet(org):
             actor=org.colleague, kind="sick", start_date=WED, end_date=WED, half_day="pm", reason="r"
         )
     assert "R-LV-3" in str(exc.value)
+    assert LeaveRequest.objects.filter(person=org.colleague).count() == 2
 
 
 def test_half_day_ends_leave_the_first_morning_and_the_last_afternoon_to_be_worked(org):

@@ -170,6 +170,8 @@ def test_r_rec_6_major_reception_needs_principal_approval_before_it_happens(org)
             actor=org.clerk, reception_id=rec.pk, guests=guests, accompanying_staff=[]
         )
     assert "R-REC-6" in str(exc.value)
+    rec.refresh_from_db()
+    assert rec.status == ReceptionStatus.AWAITING_PLAN and rec.listed_at is None
     approval_decide(actor=org.principal, request_id=req.pk, decision="approve")
     rec.refresh_from_db()
     assert rec.status == ReceptionStatus.PLANNED
