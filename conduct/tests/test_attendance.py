@@ -477,16 +477,16 @@ def test_punch_workbook_bomb_is_refused_before_it_is_unpacked(tmp_path, settings
     from django.core.exceptions import ValidationError as Refused
 
     from conduct.services.attendance import punch_file_open
-    from township.tests.test_security_baseline import _bomb_xlsx
+    from township.tests.bombs import bomb_xlsx
 
     settings.IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024  # the punch limit is four times this
     path = tmp_path / "punches.xlsx"
-    path.write_bytes(_bomb_xlsx(100_000))  # ~9 MB unpacked, a few KB packed
+    path.write_bytes(bomb_xlsx(100_000))  # ~9 MB unpacked, a few KB packed
     assert path.stat().st_size < 200_000
     with pytest.raises(Refused, match="split it into smaller files"):
         punch_file_open(path)
     small = tmp_path / "ok.xlsx"
-    small.write_bytes(_bomb_xlsx(10))
+    small.write_bytes(bomb_xlsx(10))
     opened = punch_file_open(small)
     assert opened.headers == ["x", "y"]  # the generator writes x, y rows only
     opened.close()

@@ -152,7 +152,7 @@ def test_quota_page_sorted_by_how_far_behind_and_staff_see_only_themselves(org, 
     assert login(org.staff).get(f"/fieldwork/progress/{org.colleague.pk}/").status_code == 404
     assert login(org.staff).get(f"/fieldwork/progress/{org.staff.pk}/").status_code == 200
     export = login(org.principal).get("/fieldwork/quota/?year=2025&export=xlsx")
-    assert export["Content-Disposition"].endswith('village-days-2025.xlsx"')
+    assert 'village-days-2025.xlsx"' in export["Content-Disposition"]
 
 
 def test_r_fld_1_year_end_shortfalls_are_findings_once(org):

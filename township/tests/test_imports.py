@@ -101,4 +101,4 @@ def test_r_org_4_profile_without_mobile_is_refused(org, login):
 def test_roster_export(org, login):
     response = login(org.admin).get("/settings/roster/?kind=people&export=xlsx")
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('people.xlsx"')
+    assert 'people.xlsx"' in response["Content-Disposition"]

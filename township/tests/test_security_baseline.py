@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,9 +16,10 @@ import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from township.models import User
+from township.tests.bombs import bomb_xlsx
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -101,26 +101,6 @@ def own_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
 
 
-def _bomb_xlsx(rows: int) -> bytes:
-    """A valid workbook whose one sheet holds ``rows`` rows of repeated cells: tiny compressed,
-    tens of megabytes once unpacked."""
-    wb = Workbook()
-    wb.active.append(["employee_no", "full_name"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    row = b'<row><c t="inlineStr"><is><t>x</t></is></c><c t="inlineStr"><is><t>y</t></is></c></row>'
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                head, _, tail = data.partition(b"<sheetData>")
-                _, _, tail = tail.partition(b"</sheetData>")
-                data = head + b"<sheetData>" + row * rows + b"</sheetData>" + tail
-            dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return out.getvalue()
-
-
 def _post_import(client, name, content):
     before = User.objects.count()
     staged = Path(settings.MEDIA_ROOT) / "imports"
@@ -136,7 +116,7 @@ def _post_import(client, name, content):
 
 
 def test_zip_bomb_xlsx_is_refused_before_parsing(org, login, own_media):
-    content = _bomb_xlsx(300_000)
+    content = bomb_xlsx(300_000)
     assert len(content) < 200_000
     response, elapsed = _post_import(login(org.admin), "people.xlsx", content)
     assert elapsed < 2, elapsed
@@ -146,7 +126,7 @@ def test_zip_bomb_xlsx_is_refused_before_parsing(org, login, own_media):
 
 def test_xlsx_with_too_many_rows_is_refused_while_streaming(org, login, own_media, settings):
     settings.IMPORT_MAX_ROWS = 1000
-    response, elapsed = _post_import(login(org.admin), "people.xlsx", _bomb_xlsx(1500))
+    response, elapsed = _post_import(login(org.admin), "people.xlsx", bomb_xlsx(1500))
     assert elapsed < 2, elapsed
     errors = response.context["form"].errors["file"]
     assert any("1000" in e for e in errors), errors
