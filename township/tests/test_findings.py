@@ -150,3 +150,30 @@ def test_findings_raise_dates_today_when_no_date_is_given(world):
 def test_nothing_to_raise_costs_no_query(world, django_assert_num_queries):
     with django_assert_num_queries(0):
         findings_raise([])
+
+
+def test_a_message_detail_is_stored_as_its_id_and_parameters(world):
+    from django.utils import translation
+
+    from township.messages import msg
+
+    town, _dept, _other, person, _village = world
+    text = msg("%(name)s arrived %(n)d min late", name="张三", n=31)  # an id nobody translates
+    with translation.override("en"):
+        f = finding_raise(
+            rule_id="R-A", township=town, person=person, detail=text, on_date=dt.date(2025, 1, 2)
+        )
+        findings_raise([FindingSpec("R-B", town.pk, text, on_date=dt.date(2025, 1, 2), key="k")])
+    f.refresh_from_db()
+    stored = {"id": "%(name)s arrived %(n)d min late", "params": {"name": "张三", "n": 31}}
+    assert f.message == stored
+    assert f.detail == "张三 arrived 31 min late"
+    bulk = Finding.objects.get(rule_id="R-B")
+    assert bulk.message == stored
+    assert bulk.detail == "张三 arrived 31 min late"
+    # Plain text keeps no message.
+    plain = finding_raise(
+        rule_id="R-C", township=town, person=person, detail="typed", on_date=dt.date(2025, 1, 2)
+    )
+    plain.refresh_from_db()
+    assert plain.message is None

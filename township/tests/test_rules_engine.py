@@ -177,6 +177,10 @@ def test_overrides_record_writes_the_override_and_a_finding(db):
     assert f.target_id == village.pk
     assert f.subject_key == f"township.village:{village.pk}"
     assert f.detail == f"Rule set aside by {boss}: storm"
+    assert f.message == {
+        "id": "Rule set aside by %(who)s: %(reason)s",
+        "params": {"who": str(boss), "reason": "storm"},
+    }
     assert findings["R-T-2"].detail == f"Rule set aside by {boss}: flood"
 
 
