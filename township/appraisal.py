@@ -313,7 +313,7 @@ def _measure(code: str, row: dict) -> tuple[Decimal | None, int]:
         # less the deduction for each overdue deadline finding (R-PET-2, R-PET-3).
         due = (pet.get("on_time") or 0) + (pet.get("overdue") or 0)
         if not due and not found:
-            return None, 0
+            return None, found
         return _ratio(pet.get("on_time"), due) if due else Decimal(1), found
     return Decimal(1), found
 
@@ -326,8 +326,8 @@ def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decim
     weight after redistribution (see the module's docstring)."""
     measured = {ind.code: _measure(ind.code, row) for ind in indicators}
     weights = {ind.code: Decimal(ind.weight) for ind in indicators}
+    total_weight = sum(weights.values())
     applicable = sum(w for code, w in weights.items() if measured[code][0] is not None)
-    factor = sum(weights.values()) / applicable if applicable else Decimal(0)
     total = Decimal(0)
     details = {}
     for ind in indicators:
@@ -336,7 +336,7 @@ def score_person(row: dict, indicators: list[AppraisalIndicator]) -> tuple[Decim
         if ratio is None:
             details[code] = {"value": NOT_APPLICABLE, "score": NOT_APPLICABLE, "weight": "0.00"}
             continue
-        w = weights[code] * factor
+        w = weights[code] * total_weight / applicable if weights[code] else Decimal(0)
         score = w * ratio - d * found
         if code != Indicator.VIOLATIONS:  # only violations take points below 0
             score = max(Decimal(0), score)

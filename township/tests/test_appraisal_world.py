@@ -429,6 +429,36 @@ def test_effective_weights_and_scores_round_half_up():
     assert total == Decimal("3.91")
 
 
+def test_logs_over_days_at_work_and_on_time_over_cases_due_and_no_violation_on_record():
+    row = _row(
+        attendance={"working_days": 10, "absent": 1, "logs": 3, "leave_days": Decimal("4")},
+        petitions={"on_time": 1, "overdue": 3},
+    )
+    del row["violations"]  # people without a violation have no count at all
+    inds = _indicators(
+        attendance_rate=("30", "0"), work_logs=("30", "0"), petitions=("40", "2"), violations=("0", "5")
+    )
+    total, details = score_person(row, inds)
+    # attendance 30 * 9/10 = 27; logs 30 * 3/(10 - 4) = 15; petitions 40 * 1/(1 + 3) = 10; no violation
+    assert {c: (d["value"], d["score"]) for c, d in details.items()} == {
+        "attendance_rate": ("0.90", "27.00"),
+        "work_logs": ("0.50", "15.00"),
+        "petitions": ("0.25", "10.00"),
+        "violations": ("0", "0.00"),
+    }
+    assert total == Decimal("52.00")
+    row = _row(attendance={"working_days": 10, "logs": 5})  # no leave on record
+    total, details = score_person(row, _indicators(work_logs=("10", "0")))
+    assert details["work_logs"] == {"value": "0.50", "score": "5.00", "weight": "10.00"}  # 10 * 5/10
+
+
+def test_only_violations_apply_when_nothing_else_does():
+    row = _row(violations=2)
+    total, details = score_person(row, _indicators(attendance_rate=("100", "0"), violations=("0", "5")))
+    assert details["violations"] == {"value": "2", "score": "-10.00", "weight": "0.00"}
+    assert total == Decimal("-10.00")
+
+
 def test_answers_of_several_apps_are_merged_per_person():
     from township.appraisal import _merge
 
