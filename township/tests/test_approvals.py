@@ -518,3 +518,69 @@ def test_remind_only_requests_waiting_since_the_cutoff(team):
     # Reminded after the cutoff: not again; reminded before it: again.
     assert approvals_remind(cutoff=dt.datetime(2025, 3, 6, tzinfo=SHANGHAI)) == 0
     assert approvals_remind(cutoff=dt.datetime(2025, 3, 8, tzinfo=SHANGHAI)) == 1
+
+
+def refusal(call):
+    """The one message of the ValidationError ``call`` raises, in English."""
+    with english(), pytest.raises(ValidationError) as info:
+        call()
+    return info.value.messages
+
+
+def test_every_refusal_says_exactly_why(team):
+    req = ask(team, team.staff, [team.head])
+    decide = approval_decide
+    assert refusal(lambda: decide(actor=team.head, request_id=req.pk, decision="maybe")) == [
+        "Unknown decision."
+    ]
+    assert refusal(lambda: decide(actor=team.head, request_id=req.pk + 1000, decision="approve")) == [
+        "This request does not exist."
+    ]
+    assert refusal(lambda: decide(actor=team.head, request_id=req.pk, decision="reject")) == [
+        "Say why, so the requester knows what to change."
+    ]
+    assert refusal(lambda: decide(actor=team.staff, request_id=req.pk, decision="approve")) == [
+        "Nobody can approve their own request."
+    ]
+    assert refusal(lambda: decide(actor=team.mate, request_id=req.pk, decision="approve")) == [
+        "You are not an approver of this step."
+    ]
+    assert refusal(lambda: approval_handover(actor=team.head, request_id=req.pk, to_user=team.staff)) == [
+        "Nobody can approve their own request."
+    ]
+    retired = UserFactory(township=team.town, is_active=False)
+    assert refusal(lambda: approval_handover(actor=team.head, request_id=req.pk, to_user=retired)) == [
+        "Choose an active colleague of this township."
+    ]
+    assert refusal(lambda: approval_cancel(actor=team.head, request_id=req.pk)) == [
+        "Only the requester can withdraw a request."
+    ]
+    assert refusal(lambda: ask(team, team.staff, [])) == [
+        "No approver could be found for this request; ask the administrator to set the "
+        "department's head and leader in charge."
+    ]
+    decide(actor=team.head, request_id=req.pk, decision="approve")
+    assert refusal(lambda: decide(actor=team.head, request_id=req.pk, decision="approve")) == [
+        "This request has already been decided (Approved)."
+    ]
+    assert refusal(lambda: approval_cancel(actor=team.staff, request_id=req.pk)) == [
+        "This request has already been decided."
+    ]
+
+
+def test_a_message_summary_is_stored_and_passed_on_as_a_message(team):
+    from township.messages import msg
+
+    summary = msg("%(n)d days off", n=2)  # an id nobody translates
+    with english():
+        req = ask(team, team.staff, [team.head], summary=summary)
+    req.refresh_from_db()
+    days = {"id": "%(n)d days off", "params": {"n": 2}}
+    assert req.summary == "2 days off"
+    assert req.summary_message == days
+    note = Notification.objects.get(recipient=team.head)
+    assert note.message == {
+        "id": "%(who)s asks for your approval: %(what)s",
+        "params": {"who": str(team.staff), "what": {"msg": days}},
+    }
+    assert note.text == f"{team.staff} asks for your approval: 2 days off"
