@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 def po_files():
     root = Path(settings.BASE_DIR)
     for po in sorted(root.glob("**/locale/*/LC_MESSAGES/*.po")):
-        if not {".venv", ".data", "node_modules"} & set(po.parts):
+        if not {".venv", ".data", "node_modules", "mutants"} & set(po.relative_to(root).parts):
             yield po
 
 

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         base = settings.BASE_DIR
-        ignore = [".venv/*", ".data/*", "static/*", "node_modules/*"] + [f"{a}/*" for a in APPS]
+        ignore = [".venv/*", ".data/*", "static/*", "node_modules/*", "mutants/*"] + [f"{a}/*" for a in APPS]
         os.chdir(base)
         call_command(
             "makemessages", locale=["zh_Hans"], ignore_patterns=ignore, no_obsolete=True, verbosity=0
