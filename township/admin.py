@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from unfold.admin import ModelAdmin, TabularInline
@@ -139,6 +140,17 @@ class PersonScopeFormMixin:
         return data
 
 
+class AdministratorSetPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets is changed by its owner at the next sign-in."""
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.must_change_password = True
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
     """People.  A township administrator manages the people of their own township only: the
@@ -149,6 +161,7 @@ class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
 
     import_form_class = ImportForm
     export_form_class = ExportForm
+    change_password_form = AdministratorSetPasswordForm
     list_display = ["employee_no", "full_name", "department", "category", "mobile", "is_active"]
     list_filter = ["township", "category", "is_active", "groups"]
     search_fields = ["full_name", "employee_no", "mobile", "username"]
@@ -229,6 +242,8 @@ class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
             obj.township_id = user.township_id  # whatever was posted
             if not change:
                 obj.is_superuser = False
+        if not change:
+            obj.must_change_password = True  # an administrator chose it: its owner changes it
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

@@ -6,6 +6,7 @@ from .notifications import Notification
 from .org import Category, County, Department, Role, Township, User, Village, VillageKind
 from .policy import PolicyValue
 from .roles import RoleGrant
+from .security import PasswordHistory
 from .supervision import (
     AppraisalIndicator,
     AppraisalReport,
@@ -38,6 +39,7 @@ __all__ = [
     "Finding",
     "FindingStatus",
     "Notification",
+    "PasswordHistory",
     "PolicyValue",
     "Role",
     "RoleGrant",

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import TownshipScoped
@@ -171,6 +172,14 @@ class User(AbstractUser):
     villages = models.ManyToManyField(
         Village, blank=True, related_name="cadres", verbose_name=_("villages covered")
     )
+    # Passwords (issue 14): an administrator's password is changed at the next sign-in, and any
+    # password older than PASSWORD_MAX_AGE_DAYS too (township.passwords.PasswordPolicyMiddleware).
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator creates the account or resets its password."),
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
 
     objects = TownshipUserManager()
     REQUIRED_FIELDS = ["email"]
@@ -190,6 +199,14 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("person_detail", args=[self.pk])
+
+    def set_password(self, raw_password):
+        # A password the person sets is theirs: the forced change is done and expiry starts
+        # again.  (A hash upgraded at login saves the password field only, so neither moves.)
+        # Administrators' doors set must_change_password again afterwards (township.admin).
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self.must_change_password = False
 
     @property
     def role_codes(self) -> frozenset[str]:
