@@ -37,8 +37,8 @@ KILLED = {1, 3}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 TIMEOUT = {-24, 24, 152, 255, 36, -9}  # SIGXCPU from the wall/CPU limit, SIGKILL one second later
-# Re-check of timeouts: wall limit (tests' time + 60 s) x 4, i.e. at least four minutes.
-RECHECK_CONSTANT, RECHECK_MULTIPLIER = 60.0, 4.0
+# Re-check of timeouts: wall limit (tests' time + 30 s) x 3, i.e. at least 90 s (three times the first).
+RECHECK_CONSTANT, RECHECK_MULTIPLIER = 30.0, 3.0
 
 
 def _read_cfg() -> configparser.ConfigParser:
