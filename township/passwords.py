@@ -85,6 +85,10 @@ class PasswordHistoryValidator:
             : history_count()
         ]
         PasswordHistory.objects.filter(person_id=user.pk).exclude(pk__in=list(keep)).delete()
+        from township.audit import security_event_record
+        from township.security import _current_actor_id
+
+        security_event_record(kind="password_changed", user=user, by=_current_actor_id())
 
     def get_help_text(self):
         return _("Your password cannot be one of your last %(count)d passwords.") % {"count": history_count()}

@@ -105,6 +105,14 @@ def sessions_end(*, user, actor=None) -> int:
     """Sign ``user`` out everywhere; returns how many sessions were ended."""
     keys = user_session_keys(user)
     Session.objects.filter(session_key__in=keys).delete()
+    from township.audit import security_event_record
+
+    security_event_record(
+        kind="sessions_ended",
+        user=user,
+        count=len(keys),
+        by=getattr(actor, "username", "system"),
+    )
     log.warning(
         "sessions ended user=%s count=%d by=%s",
         user.username,
@@ -134,6 +142,11 @@ class SecurityLogMiddleware:
                 request.method,
                 request.path,
                 request.META.get("REMOTE_ADDR"),
+            )
+            from township.audit import security_event_record
+
+            security_event_record(
+                kind="refused", user=user if signed_in else None, request=request, status=status
             )
         return response
 
@@ -195,9 +208,14 @@ def role_grants_record(sender, instance, action, reverse, model, pk_set, **kwarg
         ]
     actor_id = _current_actor_id()
     now = timezone.now()
-    RoleGrant.objects.bulk_create(
-        RoleGrant(person=p, role=name, action=kind, actor_id=actor_id, township_id=p.township_id, at=now)
-        for p, name in sorted(pairs, key=lambda x: (x[0].pk, x[1]))
+    from township.audit import chain_append
+
+    chain_append(
+        "role_grants",
+        [
+            RoleGrant(person=p, role=name, action=kind, actor_id=actor_id, township_id=p.township_id, at=now)
+            for p, name in sorted(pairs, key=lambda x: (x[0].pk, x[1]))
+        ],
     )
     for p, name in pairs:
         log.info("role %s person=%s role=%s by=%s", kind, p.pk, name, actor_id)

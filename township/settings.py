@@ -272,12 +272,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
         "args": ["month"],
     },
+    # The audit chains' retention (township.audit): rows past AUDIT_RETENTION_DAYS only.
+    "audit-retention": {"task": "township.tasks.audit_retention", "schedule": crontab(minute=20, hour=4)},
     "appraisal-year-end": {
         "task": "township.tasks.appraisal_period_end",
         "schedule": crontab(minute=30, hour=3, day_of_month=5, month_of_year=1),
         "args": ["year"],
     },
 }
+
+# The security log and the role grants are kept this many days (township.audit; at least 180,
+# 等保 2.0 level 3: six months of audit records), then pruned by the beat task audit-retention.
+AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=180))
 
 # /healthz gives component detail (database, Redis, worker) only to a request carrying this
 # token in the X-Healthz-Token header (monitoring) or to a signed-in administrator; everyone else

@@ -1,9 +1,12 @@
 import logging
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+
+from township.audit import security_event_record
 
 log = logging.getLogger("township.security")
 
@@ -11,11 +14,13 @@ log = logging.getLogger("township.security")
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     log.info("login user=%s ip=%s", user.username, request.META.get("REMOTE_ADDR"))
+    security_event_record(kind="login", user=user, request=request)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     log.info("logout user=%s", getattr(user, "username", None))
+    security_event_record(kind="logout", user=user, request=request)
 
 
 @receiver(user_login_failed)
@@ -25,6 +30,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         credentials.get("username"),
         request.META.get("REMOTE_ADDR") if request else None,
     )
+    security_event_record(
+        kind="login_failed", username=str(credentials.get("username") or ""), request=request
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    security_event_record(kind="lockout", username=str(username or ""), request=request, ip=ip_address)
 
 
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)

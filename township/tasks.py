@@ -73,6 +73,15 @@ def remind_waiting_approvals() -> int:
 
 
 @shared_task
+def audit_retention() -> dict:
+    """Delete security-log and role-grant rows past AUDIT_RETENTION_DAYS (never under 180 days;
+    township.audit.audit_prune); idempotent."""
+    from township.audit import audit_prune
+
+    return audit_prune()
+
+
+@shared_task
 def ping() -> str:
     """Used by /healthz and the worker test: proves a worker is consuming."""
     return "pong"

@@ -6,7 +6,7 @@ from .notifications import Notification
 from .org import Category, County, Department, Role, Township, User, Village, VillageKind
 from .policy import PolicyValue
 from .roles import RoleGrant
-from .security import PasswordHistory
+from .security import AuditAnchor, PasswordHistory, SecurityEvent
 from .supervision import (
     AppraisalIndicator,
     AppraisalReport,
@@ -40,6 +40,8 @@ __all__ = [
     "FindingStatus",
     "Notification",
     "PasswordHistory",
+    "SecurityEvent",
+    "AuditAnchor",
     "PolicyValue",
     "Role",
     "RoleGrant",

@@ -1,11 +1,15 @@
+import datetime as dt
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .security import ChainedRow
 
-class RoleGrant(models.Model):
+
+class RoleGrant(ChainedRow):
     """One role given to or taken from a person: who did it and when (issue 14).  Written by
     township.security for every change of a person's groups, whatever the door (the admin, the
     roster import, the shell); never changed or deleted (a trigger refuses it).  The person is
@@ -54,6 +58,16 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.get_action_display()} {self.role_label}"
+
+    def audit_content(self) -> dict:
+        return {
+            "at": self.at.astimezone(dt.UTC).isoformat(),
+            "person": self.person_id,
+            "role": self.role,
+            "action": self.action,
+            "actor": self.actor_id,
+            "township": self.township_id,
+        }
 
     @property
     def role_label(self) -> str:
