@@ -4,8 +4,10 @@ none.  Built on django-import-export resources, whose save path each app points 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import logging
 import time
 import uuid
 import zipfile
@@ -19,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 PREVIEW_ROWS = 50
+log = logging.getLogger("township.imports")
 
 
 @dataclass
@@ -210,6 +213,60 @@ def discard_upload(token: str) -> None:
         (Path(settings.MEDIA_ROOT) / "imports" / token).unlink(missing_ok=True)
 
 
+# --- one import at a time per person ------------------------------------------------------------
+
+
+class ImportBusy(Exception):
+    """The person already has an import being previewed or saved."""
+
+
+def redis_client():
+    import redis
+
+    global _redis
+    if _redis is None:
+        _redis = redis.Redis.from_url(
+            settings.CACHES["default"]["LOCATION"], socket_connect_timeout=1, socket_timeout=2
+        )
+    return _redis
+
+
+_redis = None
+
+
+def import_lock_key(user) -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:import-lock:{user.pk}"
+
+
+@contextlib.contextmanager
+def import_lock(user):
+    """Held while one upload of ``user`` is previewed or imported (issue 14): a second one of
+    the same person meanwhile raises ImportBusy.  A Redis lock (SET NX with an expiry of
+    IMPORT_LOCK_SECONDS, so a killed worker cannot hold it for ever; released only by its owner).
+    Redis down: imports go on unlocked (they are still bounded by the IMPORT_MAX_* limits) rather
+    than stop, as the rest of the site does without Redis."""
+    import redis
+
+    lock = redis_client().lock(import_lock_key(user), timeout=settings.IMPORT_LOCK_SECONDS, blocking=False)
+    try:
+        acquired = lock.acquire()
+    except redis.RedisError:
+        log.warning("import lock unavailable (Redis down) user=%s", user.pk)
+        yield
+        return
+    if not acquired:
+        raise ImportBusy
+    try:
+        yield
+    finally:
+        with contextlib.suppress(redis.RedisError):
+            lock.release()
+
+
+def _busy_message() -> str:
+    return _("You already have an import in progress; wait until it has finished, then upload again.")
+
+
 @dataclass
 class ImportFlow:
     """Where an import page stands: ``outcome`` to show (preview or row errors), ``token`` of a
@@ -231,6 +288,22 @@ def import_flow(request, form, run) -> ImportFlow:
     flow = ImportFlow()
     if request.method != "POST":
         return flow
+    if "confirm" not in request.POST and not form.is_valid():
+        return flow
+    try:
+        with import_lock(request.user):
+            return _import_flow_locked(request, form, run, flow)
+    except ImportBusy:
+        if "confirm" in request.POST:
+            messages.error(request, _busy_message())
+        else:
+            form.add_error("file", _busy_message())
+        return flow
+
+
+def _import_flow_locked(request, form, run, flow: ImportFlow) -> ImportFlow:
+    from django.contrib import messages
+
     if "confirm" in request.POST:
         token = request.POST.get("token", "")
         try:
@@ -242,15 +315,14 @@ def import_flow(request, form, run) -> ImportFlow:
             discard_upload(token)
             flow.done = True
         return flow
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            dataset = load_dataset(upload.name, upload.read())
-        except ValidationError as exc:
-            form.add_error("file", exc)
-            return flow
-        flow.outcome = run(dataset, True)
-        if flow.outcome.ok:
-            upload.seek(0)
-            flow.token = stage_upload(upload)
+    upload = form.cleaned_data["file"]
+    try:
+        dataset = load_dataset(upload.name, upload.read())
+    except ValidationError as exc:
+        form.add_error("file", exc)
+        return flow
+    flow.outcome = run(dataset, True)
+    if flow.outcome.ok:
+        upload.seek(0)
+        flow.token = stage_upload(upload)
     return flow

@@ -297,6 +297,8 @@ APPROVAL_REMIND_AFTER_HOURS = env.int("APPROVAL_REMIND_AFTER_HOURS", default=24)
 # is kept.  A workbook's unpacked size is checked before it is parsed (zip bombs).
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 IMPORT_MAX_SECONDS = env.int("IMPORT_MAX_SECONDS", default=10)
+# One import at a time per person: the lock expires after this even if its request died.
+IMPORT_LOCK_SECONDS = env.int("IMPORT_LOCK_SECONDS", default=120)
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
 
