@@ -12,7 +12,8 @@ from .security import ChainedRow
 class RoleGrant(ChainedRow):
     """One role given to or taken from a person: who did it and when (issue 14).  Written by
     township.security for every change of a person's groups, whatever the door (the admin, the
-    roster import, the shell); never changed or deleted (a trigger refuses it).  The person is
+    roster import, the shell); never changed (a trigger refuses it), chained (township.audit) and
+    deleted only by the retention task past AUDIT_RETENTION_DAYS.  The person is
     protected: people with a role history are deactivated, not deleted."""
 
     class Action(models.TextChoices):
