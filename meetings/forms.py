@@ -149,6 +149,12 @@ class AgendaItemForm(BootstrapMixin, forms.Form):
         help_text=_("Separate names with 、 or commas."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the rows sit in a table under column heads: each input still needs its own name
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = field.label
+
 
 AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=5, max_num=20)
 

@@ -6,6 +6,10 @@
     root.querySelectorAll("[data-width]").forEach(function (el) {
       el.style.width = el.dataset.width + "%";
     });
+    // A table wider than the screen scrolls sideways: reachable by keyboard too (WCAG 2.1.1).
+    root.querySelectorAll(".table-responsive").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) el.tabIndex = 0;
+    });
     // Confirmation before destructive actions: <button data-confirm="...">.
     root.querySelectorAll("[data-confirm]").forEach(function (el) {
       if (el.dataset.confirmBound) return;
