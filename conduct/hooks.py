@@ -35,7 +35,7 @@ def attendance_summary(*, township_id: int, start: dt.date, end: dt.date) -> dic
 
     work = len(working_days(start, end, township=township_id))
     out = {
-        pid: {
+        person["pk"]: {
             "working_days": work,
             "present": 0,
             "late": 0,
@@ -44,7 +44,7 @@ def attendance_summary(*, township_id: int, start: dt.date, end: dt.date) -> dic
             "leave_days": Decimal(0),
             "logs": 0,
         }
-        for pid in User.objects.filter(township_id=township_id, is_active=True).values_list("pk", flat=True)
+        for person in User.objects.filter(township_id=township_id, is_active=True).values("pk")
     }
     rows = (
         AttendanceDay.objects.filter(township_id=township_id, date__range=(start, end))

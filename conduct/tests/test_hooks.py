@@ -181,3 +181,19 @@ def test_register_answers_the_apps_questions(registry):
     register()
     assert ANSWERS["attendance_summary"] == [attendance_summary]
     assert ANSWERS["day_statuses_recompute"] == [day_statuses_recompute]
+
+
+def test_day_statuses_recompute_only_this_townships_computed_days_asked_for(org, other_org):
+    """A day turned rest or working: the township's statuses of the dates asked for, already
+    computed, are computed again (here: a stale "present" without a punch becomes "absent");
+    other dates and other townships are left alone."""
+    stale = status(org.staff, d(9), "present")
+    status(org.staff, d(10), "late")
+    status(other_org.staff, d(13), "present")
+    assert day_statuses_recompute(township_id=org.township.pk, dates=[d(9)]) == 1
+    assert AttendanceDay.objects.get(pk=stale.pk).status == "absent"
+    assert AttendanceDay.objects.get(person=org.staff, date=d(10)).status == "late"
+    # 13 October was never computed for this township: left to the nightly job.
+    assert day_statuses_recompute(township_id=org.township.pk, dates=[d(13)]) == 0
+    assert not AttendanceDay.objects.filter(township=org.township, date=d(13)).exists()
+    assert AttendanceDay.objects.get(person=other_org.staff, date=d(13)).status == "present"
