@@ -234,7 +234,7 @@ def test_conforms_follows_lists_tuples_and_optional_values():
     assert conforms({(7, day): Decimal("0.5")}, QUESTIONS["fieldwork_days"].answer_type)
     assert not conforms(
         {(7, dt.datetime(2026, 3, 2, 9, 0)): Decimal("1")},  # noqa: DTZ001 - a datetime is not a date
-        QUESTIONS["fieldwork_days"].answer_type
+        QUESTIONS["fieldwork_days"].answer_type,
     )
     assert not conforms({(7,): Decimal("1")}, QUESTIONS["fieldwork_days"].answer_type)
     assert not conforms({7: Decimal("1")}, QUESTIONS["fieldwork_days"].answer_type)
