@@ -32,7 +32,7 @@ KEEP = os.environ.get("WALKTHROUGH_KEEP") == "1"
 # The plain `django_db` mark makes pytest-django create the test database (a module with no db
 # mark would run against the real one); each test's own transaction only wraps the test thread,
 # which reads, while the LiveServer thread writes and commits on its own connection.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.walkthrough, pytest.mark.django_db]
 
 # Text a person reads as the page's own words (headings, labels, buttons, menu, table heads,
 # badges, help and error texts): on an English page none of it may be Chinese.  Names of people
@@ -42,7 +42,9 @@ CHROME_HAN = r"""
   const gloss = /[(（][\u3400-\u9fff、]+[)）]/g;
   const han = { test: (t) => /[\u3400-\u9fff]/.test(t.replace(gloss, '')) };
   const sel = 'h1,h2,h3,h4,h5,h6,label,legend,th,button,.btn,.nav-link,.dropdown-item,.badge,'
-    + '.form-text,.invalid-feedback,.alert,.empty-state,.breadcrumb,caption,summary,title';
+    + '.form-text,.invalid-feedback,.alert,.empty-state,.breadcrumb,caption,summary';
+  // Not <title>: a record's page is titled by the record (a meeting's own name), which cannot be
+  // marked translate="no" there; the page's own wording is checked in its headings.
   const out = new Set();
   for (const el of document.querySelectorAll(sel)) {
     if (el.closest('[translate="no"],[data-user],.form-check-label,th[scope=row],option')) continue;
