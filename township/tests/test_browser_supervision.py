@@ -30,7 +30,7 @@ def test_inspector_appraisal_and_triage_in_the_browser(browser_page, tmp_path):
     page.select_option("#ap-q", "1")
     page.click("#start-appraisal")
     page.wait_for_selector("[data-testid=appraisal-progress]")
-    page.wait_for_selector("text=已完成")
+    page.wait_for_selector("text=2026 年第 1 季度计算完成")  # the finished line; polling then stops
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     page.click("#latest-report")
     assert "2026 年第 1 季度考核" in page.content()
