@@ -28,12 +28,12 @@ def test_r_att_2_late_and_early_computed_in_chinese_read_in_english(org):
     both = Finding.objects.get(rule_id="R-ATT-2", person=org.head)
     late = Finding.objects.get(rule_id="R-ATT-2", person=org.staff)
     name, staff = org.head.full_name, org.staff.full_name
-    assert both.detail == f"{name}: 迟到 10 分钟（首次打卡 08:40）; 早退 20 分钟（末次打卡 17:40）"
+    assert both.detail == f"{name}：迟到 10 分钟（首次打卡 08:40）；早退 20 分钟（末次打卡 17:40）"
     assert in_("en", lambda: both.text) == (
         f"{name}: arrived 10 min late (first punch 08:40); left 20 min early (last punch 17:40)"
     )
     assert in_("en", lambda: late.text) == f"{staff}: arrived 17 min late (first punch 08:47)"
-    assert in_("zh-hans", lambda: late.text) == f"{staff}: 迟到 17 分钟（首次打卡 08:47）"
+    assert in_("zh-hans", lambda: late.text) == f"{staff}：迟到 17 分钟（首次打卡 08:47）"
 
 
 def test_a_recomputed_day_dismisses_its_finding_with_a_resolution_in_the_readers_language(org):

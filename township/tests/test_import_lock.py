@@ -31,6 +31,7 @@ def clean_locks(org, other_org):
 @pytest.mark.django_db
 def test_a_second_upload_while_one_is_running_is_refused(org, other_org, login, clean_locks):
     client = login(org.admin)
+    client.cookies["django_language"] = "en"  # the message is compared in English
     with import_lock(org.admin):  # an upload of the same person still being previewed
         response = _upload(client, org)
         assert response.status_code == 200
@@ -39,9 +40,11 @@ def test_a_second_upload_while_one_is_running_is_refused(org, other_org, login, 
         assert response.context["token"] is None  # nothing staged
         # Someone else's import is not held up.
         other = login(other_org.admin)
+        other.cookies["django_language"] = "en"
         response = _upload(other, other_org)
         assert response.context["outcome"].ok and response.context["outcome"].total == 1
     client = login(org.admin)
+    client.cookies["django_language"] = "en"  # the message is compared in English
     response = _upload(client, org, n=2)
     assert response.context["outcome"].ok and response.context["outcome"].total == 2
     token = response.context["token"]

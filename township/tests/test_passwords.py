@@ -82,6 +82,7 @@ def _change(client, old, new):
 def test_the_last_five_passwords_cannot_be_used_again(login):
     person = UserFactory()
     client = login(person)
+    client.cookies["django_language"] = "en"  # the messages are compared in English
     passwords = [f"Harbour-{n}-lamp" for n in range(1, 6)]
     old = "pass-12345"
     for new in passwords:
