@@ -3,6 +3,7 @@ keeps them (township.checks).  The registries are module globals: every test tha
 restores them."""
 
 import datetime as dt
+import typing
 from decimal import Decimal
 from pathlib import Path
 
@@ -257,3 +258,49 @@ def test_conforms_refuses_a_shape_it_cannot_check():
 def test_the_shapes_are_plain_dicts_at_run_time():
     assert type(AttendanceFigures(**FIGURES)) is dict
     assert hooks.Cardinality.ONE.value == "exactly one answer"
+
+
+class _Two(typing.TypedDict):
+    a: int
+    b: int
+
+
+def test_mismatches_names_every_missing_and_extra_key_exactly():
+    assert hooks.mismatches({1: 0, "z": 0}, _Two) == [
+        "answer: _Two lacks a, b",
+        "answer: _Two has no key 'z', 1",  # mixed key types sorted by their repr
+    ]
+
+
+def test_mismatches_reports_a_bad_key_and_a_bad_value_of_one_dict():
+    problems = hooks.mismatches({"k": "v"}, dict[int, int], "fig")
+    assert problems == ["fig key 'k': 'k' is not a int", "fig['k']: 'v' is not a int"]
+
+
+def test_mismatches_of_a_union_keep_where_it_was():
+    assert hooks.mismatches("x", int | None, "fig[3]") == [
+        "fig[3]: 'x' is not a int",
+        "fig[3]: 'x' is not None",
+    ]
+
+
+def test_nav_panels_and_seeders_are_kept_in_their_order(monkeypatch):
+    monkeypatch.setattr(hooks, "NAV", [])
+    monkeypatch.setattr(hooks, "HOME_PANELS", [])
+    monkeypatch.setattr(hooks, "DEMO_SEEDERS", [])
+    hooks.nav(hooks.NavItem("b", "b", order=20), hooks.NavItem("a", "a", order=10))
+    hooks.nav(hooks.NavItem("c", "c", order=15))
+    assert [i.url_name for i in hooks.NAV] == ["a", "c", "b"]
+
+    def p1():
+        pass
+
+    def p2():
+        pass
+
+    assert hooks.home_panel(30)(p1) is p1 and hooks.home_panel()(p2) is p2
+    hooks.home_panel(10)(p2)
+    assert hooks.HOME_PANELS == [(10, p2), (30, p1), (50, p2)]
+    assert hooks.demo_seeder(900, "late")(p1) is p1
+    hooks.demo_seeder(100, "early")(p2)
+    assert hooks.DEMO_SEEDERS == [(100, "early", p2), (900, "late", p1)]
