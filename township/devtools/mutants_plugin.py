@@ -5,6 +5,17 @@ sharing one test database could block each other on unique rows or see each othe
 the cache's ``clear()`` empties a whole Redis database.  So each running pytest takes a free slot
 (an exclusive lock file) and uses that slot's own test database (pytest-django's TOX_PARALLEL_ENV
 kept between runs by --reuse-db) and its own Redis database.
+
+Two more things make a mutant run cost its tests and little else:
+
+- The slot databases are created and migrated once per module, before the mutants run
+  (``prepare``), so a mutant's pytest does not run ``migrate`` again (Django's keepdb set-up
+  still walks every migration and runs every post_migrate handler: seconds per mutant): its
+  database set-up only points the connection at the slot's database.
+- Transactional tests (``django_db(transaction=True)``, ``transactional_db``, ``live_server``) are
+  left out: pytest-django empties the database after each of them, which would take the rows
+  the data migrations wrote (the role groups, ...) away from every later run on that slot, and
+  they test locks, concurrency and faults, not the arithmetic a mutant changes.
 """
 
 from __future__ import annotations
@@ -58,6 +69,50 @@ def pytest_sessionstart(session):
     caches.__dict__.pop("settings", None)
     caches._connections = Local(caches.thread_critical)
 
+    import django.test.utils
+
+    global _django_setup_databases
+    if django.test.utils.setup_databases is not _prepared_databases:
+        _django_setup_databases = django.test.utils.setup_databases
+        django.test.utils.setup_databases = _prepared_databases
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    dropped = [item for item in items if _transactional(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not _transactional(item)]
+
+
+_django_setup_databases = None
+
+
+def _prepared_databases(*args, **kwargs):
+    """Stands in for django.test.utils.setup_databases (which pytest-django's django_db_setup
+    calls): the slot's database exists and is migrated (``prepare``); use it as it is.  A slot
+    ``prepare`` did not make (more parallel runs than it expected) gets Django's own set-up."""
+    from django.conf import settings
+    from django.db import OperationalError, connections
+
+    connection = connections["default"]
+    old, name = connection.settings_dict["NAME"], connection.settings_dict["TEST"]["NAME"]
+    connection.close()
+    settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = name
+    try:
+        connection.ensure_connection()
+    except OperationalError:
+        connection.close()
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = old
+        return _django_setup_databases(*args, **kwargs)
+    return []
+
 
 def pytest_unconfigure(config):
     global _held
@@ -79,6 +134,13 @@ def prepare(slot: int) -> None:
     test_db = os.environ.get("MUTANTS_TEST_DB", "test_township_mutants")
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{test_db}_slot{slot}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True, serialize=False)
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():
+        # emptied by a transactional test of a run before they were left out: the data
+        # migrations' rows are gone, so make the database again
+        connection.close()
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
 
 
 if __name__ == "__main__":
