@@ -29,7 +29,7 @@ from conduct.models.choices import ACTIVE
 from conduct.services.common import day_start, days_between, leave_cover, month_bounds, trip_cover
 from township.models import Department, User
 from township.scoping import department_ids_for, get_or_404, people_for, scope, township_ids_for
-from township.workcalendar import holiday_name, working_days
+from township.workcalendar import holiday_label, holiday_name, working_days
 
 SORTS = {
     "start": "start_date",
@@ -144,7 +144,7 @@ def my_month(*, person: User, month: dt.date) -> dict:
                 "css": STATUS_CSS.get(status, "status-leave" if status == "pending" else ""),
                 "row": row,
                 "today": day == today,
-                "holiday": holiday_name(day),
+                "holiday": holiday_label(day),
             }
         )
     counts = Counter(c["status"] for c in cells if c["date"] < today)

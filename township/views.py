@@ -32,7 +32,7 @@ from township.selectors import (
     person_get_for,
     person_list_for,
 )
-from township.workcalendar import holiday_name, unsupported_years, working_days
+from township.workcalendar import holiday_label, unsupported_years, working_days
 
 
 def role_required(*roles):
@@ -401,7 +401,7 @@ def work_calendar(request):
         d = first
         while d <= last:
             days.append(
-                {"date": d, "working": d in work, "holiday": holiday_name(d), "weekend": d.weekday() >= 5}
+                {"date": d, "working": d in work, "holiday": holiday_label(d), "weekend": d.weekday() >= 5}
             )
             d += dt.timedelta(days=1)
         months.append(

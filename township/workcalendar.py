@@ -13,6 +13,20 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import chinese_calendar
+from django.utils.translation import gettext, gettext_noop
+
+# chinese-calendar names its holidays in English; these are the message ids of those names, so
+# that a page shows them in its reader's language (holiday_label).
+HOLIDAY_NAMES = (
+    gettext_noop("New Year's Day"),
+    gettext_noop("Spring Festival"),
+    gettext_noop("Tomb-sweeping Day"),
+    gettext_noop("Labour Day"),
+    gettext_noop("Dragon Boat Festival"),
+    gettext_noop("National Day"),
+    gettext_noop("Mid-autumn Festival"),
+    gettext_noop("Anti-Fascist 70th Day"),
+)
 
 
 @lru_cache(maxsize=4096)
@@ -38,6 +52,12 @@ def holiday_name(day: dt.date) -> str | None:
     except NotImplementedError:
         return None
     return name if on_holiday and name else None
+
+
+def holiday_label(day: dt.date) -> str | None:
+    """The holiday's name in the active language (``holiday_name`` is its message id)."""
+    name = holiday_name(day)
+    return gettext(name) if name else None
 
 
 def _overrides(township, start: dt.date, end: dt.date) -> dict[dt.date, bool]:
