@@ -28,6 +28,20 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 COMBOS = [("zh", "desktop"), ("en", "phone"), ("en", "desktop"), ("zh", "phone")]
 KEEP = os.environ.get("WALKTHROUGH_KEEP") == "1"
+# Logins appear in the chrome (the user menu, approvers): Latin that is no English.
+LOGINS = [
+    "admin",
+    "jiwei",
+    "shuji",
+    "zhenzhang",
+    "fenguan1",
+    "kezhang1",
+    "dangzhengban",
+    "caizheng",
+    "ganbu1",
+    "county_inspector",
+    "county_admin",
+]
 
 # The plain `django_db` mark makes pytest-django create the test database (a module with no db
 # mark would run against the real one); each test's own transaction only wraps the test thread,
@@ -59,6 +73,47 @@ CHROME_HAN = r"""
     for (const a of ['placeholder']) {
       const v = el.getAttribute(a);
       if (v && han.test(v)) out.add(a + '=' + v.slice(0, 60));
+    }
+  }
+  return [...out];
+}
+"""
+
+# The converse on a Chinese page (test_zh_pages.py does the same without a browser): the page's
+# own words hold no English a translator has not seen: no Latin word of three letters or more and
+# no two Latin words in a row, besides rule ids, units, file kinds, logins and e-mail addresses.
+CHROME_LATIN = r"""
+(logins) => {
+  const allowed = [
+    /\bR-[A-Z]+(?:-\d+[a-z]?)?\b/g, /[\w.+-]+@[\w.-]+/g, /\S+\.(?:xlsx|xls|csv|pdf|ics|png|jpe?g|docx?)\b/g,
+    /\bhttps?:\/\/\S+/g,
+    /\b(?:Excel|Word|PDF|CSV|ID|iCal|ICS|QR|GPS|Wi-?Fi|DingTalk|UTF-8|HTTP|URL|API|AA|WCAG|GB\/T)\b/g,
+    /\b(?:xlsx|xls|csv|pdf|ics|png|jpe?g|docx?)\b/g, /\b(?:km|kg|min|h|m|cm|MB|KB|GB|px|am|pm|AM|PM)\b/g,
+  ];
+  const skip = '[translate="no"],[data-user],[lang^="en"],script,style,template,code,pre,kbd,samp';
+  const english = (text) => {
+    let t = ' ' + text.split(/\s+/).join(' ') + ' ';
+    for (const login of logins) t = t.split(' ' + login + ' ').join('  ');
+    for (const re of allowed) t = t.replace(re, ' ');
+    return (t.match(/[A-Za-z][A-Za-z'-]*(?:\s+[A-Za-z][A-Za-z'-]*)*/g) || [])
+      .filter((run) => run.split(/\s+/).length > 1 || run.replace(/^['-]+|['-]+$/g, '').length >= 3);
+  };
+  const sel = 'h1,h2,h3,h4,h5,h6,th,label,button,nav,legend,caption,summary,select option,.badge,.btn,'
+    + '.nav-link,.dropdown-item,.form-text,.invalid-feedback,.alert,.empty-state,.breadcrumb';
+  const out = new Set();
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.closest(skip)) continue;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement.closest(skip)) continue;
+      for (const run of english(n.textContent)) out.add(run.slice(0, 60));
+    }
+  }
+  for (const el of document.querySelectorAll('[placeholder],[aria-label],[title]')) {
+    if (el.closest(skip) || el.tagName === 'HTML') continue;
+    for (const a of ['placeholder', 'aria-label', 'title']) {
+      const v = el.getAttribute(a);
+      if (v) for (const run of english(v)) out.add(a + '=' + run.slice(0, 60));
     }
   }
   return [...out];
@@ -154,6 +209,10 @@ class Walk:
             han = page.evaluate(CHROME_HAN)
             if han:
                 self.problems.append(f"{name}: Chinese on an English page: {han[:8]}")
+        else:
+            latin = page.evaluate(CHROME_LATIN, LOGINS)
+            if latin:
+                self.problems.append(f"{name}: untranslated English on a Chinese page: {latin[:8]}")
         if axe:
             from axe_playwright_python.sync_playwright import Axe
 

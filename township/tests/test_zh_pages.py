@@ -154,12 +154,15 @@ def menu_links(page: str) -> list[str]:
 def test_english_in_the_chrome_is_found():
     page = """<html><body><h1>考勤 Monthly sheet</h1><table><tr><th>Full name</th><td>Free text here</td>
     </tr></table><select><option>未处理</option><option>Under review</option></select>
-    <input placeholder="Search by name"><button>保存</button></body></html>"""
+    <input placeholder="Search by name"><button>保存</button><button>Compute</button>
+    <span title="Mid-autumn Festival">1</span></body></html>"""
     assert english_runs(page) == {
         "h1: Monthly sheet",
         "th: Full name",
         "option: Under review",
         "input[placeholder]: Search by name",
+        "button: Compute",
+        "span[title]: Mid-autumn Festival",
     }
 
 
@@ -167,8 +170,9 @@ def test_rule_ids_units_files_and_user_text_are_not_english():
     page = """<html><body><h2>R-ATT-2 迟到</h2><th>距离 (km)</th><label>导入 Excel 或 CSV 文件</label>
     <span class="badge">ganbu1@township.local</span><button>下载 punches-2026-11.xlsx</button>
     <h3>会议：<span translate="no">Weekly Party Meeting</span></h3>
-    <th data-user>Ad hoc group</th><p>Body text is not chrome</p></body></html>"""
-    assert english_runs(page) == set()
+    <th data-user>Ad hoc group</th><p>Body text is not chrome</p><nav>ganbu1 退出</nav>
+    <button lang="en">English</button><label>xlsx</label></body></html>"""
+    assert english_runs(page, allowed=("ganbu1",)) == set()
 
 
 def test_single_latin_words_are_allowed():
