@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from unfold.admin import ModelAdmin, TabularInline
@@ -24,7 +25,21 @@ from township.models import (
 from township.scoping import township_ids_for
 
 
-class ScopedAdmin(ScopedFormsMixin, ModelAdmin):
+class AdminLogMixin:
+    """Deleting many rows at once is logged by the admin with bulk_create, which sends no
+    post_save: record those in the security log here (single actions: township.signals)."""
+
+    def log_deletions(self, request, queryset):
+        entries = super().log_deletions(request, queryset)
+        if isinstance(entries, list) and len(entries) > 1:
+            from township.audit import admin_action_record
+
+            for entry in entries:
+                admin_action_record(entry)
+        return entries
+
+
+class ScopedAdmin(AdminLogMixin, ScopedFormsMixin, ModelAdmin):
     """Admin lists are scoped to the user's townships like every page; so are the choices of
     every form field (township.admin_site.ScopedFormsMixin)."""
 
@@ -123,10 +138,22 @@ class RoleGrantInline(TabularInline):
 
 class PersonScopeFormMixin:
     """The department and villages of a person belong to the person's township, which belongs to
-    the person's county."""
+    the person's county.  The roles asked for are within the acting user's reach and keep the
+    separation of the three administrators (township.roles.roles_check; the error goes on the
+    roles field)."""
+
+    actor = None  # set by UserAdmin.get_form
 
     def clean(self):
         data = super().clean()
+        groups = data.get("groups")
+        if groups is not None and self.actor is not None:
+            from township.roles import roles_check
+
+            try:
+                roles_check(actor=self.actor, person=self.instance, roles=[g.name for g in groups])
+            except ValidationError as exc:
+                self.add_error("groups", exc)
         township, county = data.get("township"), data.get("county")
         if township and county and township.county_id != county.pk:
             self.add_error("township", _("Choose a township of the person's county."))
@@ -221,7 +248,21 @@ class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Staff (admin access) follows the roles (save_related); superuser only from the county.
         fixed = ["is_staff"] if is_county_admin(request.user) else ["is_staff", "is_superuser"]
+        if obj is not None and self.roles_only(request):
+            # The security administrator changes roles only, not people's other fields.
+            return [
+                f for name, opts in self.fieldsets for f in opts["fields"] if f not in ("groups", "password")
+            ]
         return [*super().get_readonly_fields(request, obj), *fixed]
+
+    @staticmethod
+    def roles_only(request) -> bool:
+        """A security administrator (not a system administrator, not the superuser): roles only."""
+        user = request.user
+        return not user.is_superuser and not user.has_role(Role.ADMINISTRATOR)
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and super().has_import_permission(request)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -232,10 +273,12 @@ class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
             fields["township"].required = True
             fields["township"].empty_label = None
             fields["township"].initial = user.township_id
-        return type(form.__name__, (PersonScopeFormMixin, form), {})
+        return type(form.__name__, (PersonScopeFormMixin, form), {"actor": user})
 
     def save_model(self, request, obj, form, change):
         user = request.user
+        if change and self.roles_only(request):
+            return super().save_model(request, obj, form, change)  # every other field is read-only
         if not sees_everything(user):
             obj.county_id = user.county_id
         if not is_county_admin(user):
@@ -247,21 +290,27 @@ class UserAdmin(BaseUserAdmin, ImportExportModelAdmin, ScopedAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        from township.security import acting_as
+        """The roles go through the roles service (reach, separation, RoleGrant records by this
+        user, staff flag), the rest as the admin saves it."""
+        from township.roles import STAFF_ROLES, person_roles_set
 
-        with acting_as(request.user):
-            super().save_related(request, form, formsets, change)
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)
         person = form.instance
-        staff = (
-            person.is_superuser
-            or person.groups.filter(name__in=[Role.ADMINISTRATOR, Role.INSPECTOR]).exists()
-        )
-        if person.is_staff != staff:
-            person.is_staff = staff
-            person.save(update_fields=["is_staff"])
+        if groups is not None:
+            person_roles_set(actor=request.user, person=person, roles=[g.name for g in groups])
+        else:
+            staff = person.is_superuser or person.groups.filter(name__in=STAFF_ROLES).exists()
+            if person.is_staff != staff:
+                person.is_staff = staff
+                person.save(update_fields=["is_staff"])
+
+    def has_end_sessions_permission(self, request):
+        """Ending sessions is the security administrator's (三员分立)."""
+        return request.user.is_superuser or request.user.has_role(Role.SECURITY_ADMIN)
 
     @admin.action(
-        description=_("End the sessions of the selected people (sign them out)"), permissions=["change"]
+        description=_("End the sessions of the selected people (sign them out)"), permissions=["end_sessions"]
     )
     def end_sessions(self, request, queryset):
         from township.security import sessions_end
@@ -326,3 +375,38 @@ class FindingAdmin(ReadOnlyAdmin):
 class RuleOverrideAdmin(ReadOnlyAdmin):
     list_display = ["rule_id", "actor", "reason", "created_at"]
     list_filter = ["rule_id"]
+
+
+# --- lockouts (django-axes), the security administrator's ------------------------------------------
+
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin  # noqa: E402
+from axes.models import AccessAttempt, AccessFailureLog  # noqa: E402
+
+
+class ScopedLockoutMixin(AdminLogMixin):
+    """Lockouts of the people the user manages (by user name; a county-level account also sees
+    attempts on names no one has); deleting an attempt unlocks that user name and IP."""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        user = request.user
+        if sees_everything(user):
+            return qs
+        names = User.objects.filter(people_q(user)).values("username")
+        if user.township_id is None:
+            return qs.exclude(username__in=User.objects.exclude(people_q(user)).values("username"))
+        return qs.filter(username__in=names)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessAttempt)
+class TownshipAccessAttemptAdmin(ScopedLockoutMixin, AccessAttemptAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class TownshipAccessFailureLogAdmin(ScopedLockoutMixin, AccessFailureLogAdmin):
+    pass

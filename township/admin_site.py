@@ -8,6 +8,11 @@ so another township's id posted into any field is a form error ("Select a valid 
 County-level accounts: a superuser, or an administrator without a township (``User.is_county_level``)
 — a small, separate set.  Only they grant roles other than the township roles (``Role``) or the
 superuser flag, and only they make people without a township (county-wide readers).
+
+The three administrators (三员分立, township.roles): the system administrator adds and changes
+people and the organisation and gives the business roles; the security administrator changes
+only people's roles (every township role) and unlocks accounts; the security auditor reads.
+Which roles a form offers is ``township.roles.grantable_roles``.
 """
 
 from django.contrib.auth.models import Group
@@ -17,16 +22,16 @@ from township.models import County, Role, Township, User
 from township.scoping import township_ids_for
 
 TOWNSHIP_ROLES = frozenset(Role.values)
+ADMIN_SITE_ROLES = (Role.ADMINISTRATOR, Role.INSPECTOR, Role.SECURITY_ADMIN, Role.SECURITY_AUDITOR)
 
 
 def restrict_admin(site):
-    """The admin is for administrators and inspectors only (inspectors get view permissions)."""
+    """The admin is for the three administrators and inspectors only (inspectors and the
+    security auditor get view permissions)."""
 
     def has_permission(request):
         user = request.user
-        return user.is_active and (
-            user.is_superuser or (user.is_staff and user.has_role(Role.ADMINISTRATOR, Role.INSPECTOR))
-        )
+        return user.is_active and (user.is_superuser or (user.is_staff and user.has_role(*ADMIN_SITE_ROLES)))
 
     site.has_permission = has_permission
 
@@ -63,7 +68,10 @@ def scoped_choices(user, model, qs):
     if model is County:
         return qs.filter(pk=user.county_id)
     if model is Group:
-        return qs if is_county_admin(user) else qs.filter(name__in=TOWNSHIP_ROLES)
+        from township.roles import grantable_roles
+
+        reach = grantable_roles(user)
+        return qs if reach is None else qs.filter(name__in=reach)
     if issubclass(model, User):
         return qs.filter(people_q(user))
     names = {f.name for f in model._meta.get_fields()}

@@ -113,6 +113,57 @@ def security_event_record(*, kind: str, user=None, username: str = "", request=N
     return chain_append("security_events", [event])[0]
 
 
+ADMIN_KINDS = {1: "admin_added", 2: "admin_changed", 3: "admin_deleted"}  # LogEntry's action flags
+
+
+def admin_action_record(entry) -> None:
+    """The security-log event of one admin action (a django.contrib.admin LogEntry): who, which
+    record, and a stored message (id + parameters, rendered in the auditor's language), so every
+    add, change and delete of the system and security administrators is in the log the security
+    auditor reads.  Called from LogEntry's post_save (township.signals) and, for deletions of
+    many rows at once (which the admin logs with bulk_create, without signals), from
+    township.admin.AdminLogMixin."""
+    from django.utils.translation import gettext_noop
+
+    from township.messages import msg
+
+    kind = ADMIN_KINDS.get(entry.action_flag)
+    if kind is None:
+        return
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    what = model._meta.verbose_name if model is not None else str(entry.content_type or "")
+    try:
+        parts = json.loads(entry.change_message or "[]")
+    except ValueError:
+        parts = []
+    fields = [
+        f for part in parts if isinstance(part, dict) for f in part.get("changed", {}).get("fields", [])
+    ]
+    if kind == "admin_added":
+        text = msg(
+            gettext_noop("Added %(model)s “%(object)s” in the admin"), model=what, object=entry.object_repr
+        )
+    elif kind == "admin_deleted":
+        text = msg(
+            gettext_noop("Deleted %(model)s “%(object)s” in the admin"), model=what, object=entry.object_repr
+        )
+    else:
+        text = msg(
+            gettext_noop("Changed %(model)s “%(object)s” in the admin: %(fields)s"),
+            model=what,
+            object=entry.object_repr,
+            fields=", ".join(fields) or "-",
+        )
+    security_event_record(
+        kind=kind,
+        user=entry.user,
+        message=text.to_json(),
+        model=".".join(entry.content_type.natural_key()) if entry.content_type_id else "",
+        object_id=str(entry.object_id),
+        change=entry.change_message,
+    )
+
+
 @dataclass(frozen=True)
 class Break:
     chain: str
@@ -138,6 +189,12 @@ def chain_verify(name: str) -> tuple[int, Break | None]:
         prev = row.row_hash
         count += 1
     return count, None
+
+
+def chains_verify() -> list[tuple[str, int, Break | None]]:
+    """Every chain's (name, rows checked, first break or None): ``manage.py audit_verify`` and
+    the security auditor's pages."""
+    return [(name, *chain_verify(name)) for name in CHAINS]
 
 
 def retention_days() -> int:

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from township.admin_site import ADMIN_SITE_ROLES
 from township.hooks import NAV
 from township.models import Role
 
@@ -56,6 +57,6 @@ def shell(request):
         "nav_main": main,
         "nav_admin": admin,
         "user_roles": [labels[c] for c in sorted(user.role_codes) if c in labels],
-        "show_admin_link": user.has_role(Role.ADMINISTRATOR, Role.INSPECTOR),
+        "show_admin_link": user.has_role(*ADMIN_SITE_ROLES),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

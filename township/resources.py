@@ -3,7 +3,6 @@
 Rows are always put in the importing administrator's township; people are validated by the
 model (R-ORG-4: a mobile number is required) and roles are given by code."""
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -125,7 +124,11 @@ class PersonResource(TownshipResource):
         if bad:
             raise ValidationError(_("Unknown roles: %(roles)s") % {"roles": ", ".join(bad)})
         if codes:
-            instance.groups.set(Group.objects.filter(name__in=codes))
+            # Through the roles service: the actor's reach and the separation of the three
+            # administrators (三员分立) are checked, and the grants recorded as theirs.
+            from township.roles import person_roles_set
+
+            person_roles_set(actor=self.actor, person=instance, roles=codes)
 
 
 RESOURCES = {"people": PersonResource, "departments": DepartmentResource, "villages": VillageResource}

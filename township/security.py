@@ -178,6 +178,27 @@ def _current_actor_id():
     return user if isinstance(user, int) else None
 
 
+@receiver(m2m_changed, sender="township.User_groups", dispatch_uid="township.role_separation")
+def role_separation_guard(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Separation of the three administrators, whatever the door (the admin and the roster import
+    check it first through township.roles.person_roles_set, with a message on the field): adding
+    a group that would give one person two of the three raises ValidationError before anything
+    is written."""
+    if action != "pre_add" or not pk_set:
+        return
+    from django.contrib.auth.models import Group
+
+    from township.models import User
+    from township.roles import separation_check
+
+    if reverse:  # group.user_set.add(people)
+        for person in User.objects.filter(pk__in=pk_set):
+            separation_check({instance.name, *person.groups.values_list("name", flat=True)})
+    else:
+        adding = Group.objects.filter(pk__in=pk_set).values_list("name", flat=True)
+        separation_check({*adding, *instance.groups.values_list("name", flat=True)})
+
+
 # The auto-created through model of User.groups, named lazily (ModelSignal resolves it).
 @receiver(m2m_changed, sender="township.User_groups", dispatch_uid="township.role_grants")
 def role_grants_record(sender, instance, action, reverse, model, pk_set, **kwargs):

@@ -40,6 +40,16 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     security_event_record(kind="lockout", username=str(username or ""), request=request, ip=ip_address)
 
 
+@receiver(post_save, sender="admin.LogEntry", dispatch_uid="township.admin_action_logged")
+def _admin_action_logged(sender, instance, created, **kwargs):
+    """Every add, change and delete made in the admin goes to the security log (三员分立: the
+    auditor reads what the system and security administrators do)."""
+    if created:
+        from township.audit import admin_action_record
+
+        admin_action_record(instance)
+
+
 @receiver(pre_save, sender=settings.AUTH_USER_MODEL)
 def _remember_active(sender, instance, **kwargs):
     instance._was_active = (
@@ -58,10 +68,44 @@ def _deactivated_ends_sessions(sender, instance, created, **kwargs):
         sessions_end(user=instance)
 
 
+# What only the security auditor reads (and the inspectors, who read everything): the security
+# log, the role grants, the audit chains' anchors, the identity access log (R-PET-8) and the
+# audit trail's event tables (pghistory's).
+AUDIT_MODELS = ("securityevent", "rolegrant", "auditanchor", "passwordhistory", "identityaccess")
+# The security administrator: people's roles (the person form shows only the roles field to
+# them, township.admin.UserAdmin), lockouts (axes), nothing else.
+SECURITY_ADMIN_PERMISSIONS = [
+    ("township", "view_user"),
+    ("township", "change_user"),
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accessfailurelog"),
+]
+SECURITY_AUDITOR_PERMISSIONS = [
+    ("township", "view_securityevent"),
+    ("township", "view_rolegrant"),
+    ("petitions", "view_identityaccess"),
+]
+
+
+def _audit_trail_types(apps) -> list:
+    """Content types of the audit trail's event tables (django-pghistory's ``<Model>Event``)."""
+    import pghistory.models
+    from django.contrib.contenttypes.models import ContentType
+
+    return [
+        ct
+        for ct in ContentType.objects.filter(app_label__in=apps)
+        if (model := ct.model_class()) is not None and issubclass(model, pghistory.models.Event)
+    ]
+
+
 def sync_role_permissions(sender, **kwargs):
-    """After every migrate: administrators hold every permission of the project's apps (the
-    admin site); inspectors hold the view permissions (they read everything, write through their
-    own registers' pages).  New models are covered without another data migration.
+    """After every migrate: system administrators hold every permission of the project's apps
+    (the admin site) except reading the audit records; inspectors hold the view permissions
+    (they read everything, write through their own registers' pages); the security
+    administrator and the security auditor hold their short lists above (三员分立).  New models
+    are covered without another data migration.
 
     migrate sends post_migrate once per app, in INSTALLED_APPS order, and each app's permissions
     are created in its own turn: on a fresh database the core's turn comes before the feature
@@ -69,6 +113,7 @@ def sync_role_permissions(sender, **kwargs):
     every sender), and is idempotent."""
     from django.apps import apps as installed
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     with_models = [c for c in installed.get_app_configs() if c.models_module is not None]
     if with_models and getattr(sender, "label", None) != with_models[-1].label:
@@ -76,7 +121,17 @@ def sync_role_permissions(sender, **kwargs):
 
     apps = ["township", "conduct", "reception", "meetings", "fieldwork", "petitions"]
     perms = Permission.objects.filter(content_type__app_label__in=apps)
+    audit = Q(content_type__model__in=AUDIT_MODELS) | Q(content_type__in=_audit_trail_types(apps))
     admin, _ = Group.objects.get_or_create(name="administrator")
-    admin.permissions.set(perms)
+    admin.permissions.set(perms.exclude(audit))
     inspector, _ = Group.objects.get_or_create(name="inspector")
     inspector.permissions.set(perms.filter(codename__startswith="view_"))
+    for name, pairs in (
+        ("security_admin", SECURITY_ADMIN_PERMISSIONS),
+        ("security_auditor", SECURITY_AUDITOR_PERMISSIONS),
+    ):
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = Q(pk__in=[])
+        for app, codename in pairs:
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))

@@ -23,7 +23,15 @@ class Role(models.TextChoices):
     OFFICE_CLERK = "office_clerk", _("Party and Government Office clerk")
     FINANCE_CLERK = "finance_clerk", _("Finance clerk")
     INSPECTOR = "inspector", _("Discipline inspector")
-    ADMINISTRATOR = "administrator", _("Administrator")
+    # The three administrators (三员分立, 等保 2.0 level 3): no account holds two of them
+    # (township.roles).  The system administrator keeps the code "administrator".
+    ADMINISTRATOR = "administrator", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    SECURITY_AUDITOR = "security_auditor", _("Security auditor")
+
+
+# No account holds two of these (township.roles.R_SEC_1).
+THREE_ADMINS = (Role.ADMINISTRATOR, Role.SECURITY_ADMIN, Role.SECURITY_AUDITOR)
 
 
 class Category(models.TextChoices):

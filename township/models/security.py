@@ -63,6 +63,12 @@ class SecurityEvent(ChainedRow):
         REFUSED = "refused", _("request refused")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         SESSIONS_ENDED = "sessions_ended", _("sessions ended")
+        # Every add, change and delete made in the admin (township.signals, from its LogEntry):
+        # what the three administrators do is in the log the security auditor reads.
+        ADMIN_ADDED = "admin_added", _("added in the admin")
+        ADMIN_CHANGED = "admin_changed", _("changed in the admin")
+        ADMIN_DELETED = "admin_deleted", _("deleted in the admin")
+        EXPORTED = "exported", _("audit log exported")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
@@ -87,6 +93,13 @@ class SecurityEvent(ChainedRow):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    @property
+    def text(self) -> str:
+        """The stored message of the event (an admin action), in the reader's language."""
+        from township.messages import render_text
+
+        return render_text(self.detail.get("message") if isinstance(self.detail, dict) else None, "")
 
     def audit_content(self) -> dict:
         return {
