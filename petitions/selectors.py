@@ -114,8 +114,8 @@ def identity_for(*, user, case: PetitionCase, via: str = "page") -> list[Petitio
 
 
 def access_log_for(*, user, case: PetitionCase | None = None) -> QuerySet[IdentityAccess]:
-    """R-PET-8: inspectors read who looked at whose identity."""
-    if not user.has_role(Role.INSPECTOR):
+    """R-PET-8: inspectors read who looked at whose identity; so does the security auditor."""
+    if not user.has_role(Role.INSPECTOR, Role.SECURITY_AUDITOR):
         return IdentityAccess.objects.none()
     qs = IdentityAccess.objects.filter(township_id__in=township_ids_for(user))
     if case is not None:

@@ -356,7 +356,7 @@ def case_reply_pdf(request, pk):
     return pdf_response(f"reply-{case.number}.pdf", reply_pdf(case, identity), inline=True)
 
 
-@role_required(Role.INSPECTOR)
+@role_required(Role.INSPECTOR, Role.SECURITY_AUDITOR)
 def access_log(request):
     qs = selectors.access_log_for(user=request.user)
     number = request.GET.get("case", "").strip()

@@ -113,6 +113,14 @@ class TownshipConfig(AppConfig):
                 section="admin",
             ),
             NavItem(
+                _("Security log"),
+                "security_log",
+                "shield-check",
+                roles=(Role.SECURITY_AUDITOR,),
+                order=93,
+                section="admin",
+            ),
+            NavItem(
                 _("Roster import"),
                 "roster_import",
                 "upload",

@@ -95,3 +95,21 @@ class ImportForm(BootstrapMixin, forms.Form):
         if f.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return f
+
+
+class AuditLogFilterForm(BootstrapMixin, forms.Form):
+    """The security auditor's filters: the event kind (security log only), a person, a date range."""
+
+    kind = forms.ChoiceField(label=_("Event"), required=False)
+    person = forms.CharField(label=_("Person"), required=False, max_length=50)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is None:
+            del self.fields["kind"]
+        else:
+            self.fields["kind"].choices = [("", _("All")), *kinds]

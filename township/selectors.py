@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
 
-from township.models import Department, Finding, Role, User, Village
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from township.models import Department, Finding, Role, RoleGrant, SecurityEvent, User, Village
 from township.scoping import (
     get_or_404,
     people_for,
@@ -49,6 +52,14 @@ def person_get_for(*, user, pk: int) -> User:
     return get_or_404(person_list_for(user=user).prefetch_related("villages"), pk=pk)
 
 
+def person_managed_get(*, user, pk: int) -> User:
+    """A person the user manages as an administrator (township.admin_site.people_q): their
+    township's people, inactive ones too; 404 otherwise."""
+    from township.admin_site import people_q
+
+    return get_or_404(User.objects.filter(people_q(user)), pk=pk)
+
+
 def finding_list_for(
     *,
     user,
@@ -79,3 +90,63 @@ def finding_list_for(
 
 def principal_leaders(*, township_id) -> QuerySet[User]:
     return User.objects.filter(township_id=township_id, is_active=True, groups__name=Role.PRINCIPAL_LEADER)
+
+
+# --- the security auditor's reads (三员分立) ------------------------------------------------------
+
+
+def audit_township_ids(user) -> list[int] | None:
+    """The townships whose security log and role grants ``user`` reads as the security auditor:
+    their own township's; a county-level auditor (no township) reads every row (``None``)."""
+    if not user.is_authenticated or not user.has_role(Role.SECURITY_AUDITOR):
+        return []
+    return None if user.township_id is None else [user.township_id]
+
+
+def security_event_list_for(
+    *, user, kind: str = "", person: str = "", date_from=None, date_to=None
+) -> QuerySet[SecurityEvent]:
+    """The security log as the security auditor reads it, newest first; ``person``: part of a
+    user name or of a full name; dates are the township's local dates, both ends included."""
+    townships = audit_township_ids(user)
+    qs = SecurityEvent.objects.all()
+    if townships is not None:
+        qs = qs.filter(township_id__in=townships)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if person:
+        ids = User.objects.filter(full_name__icontains=person).values("pk")
+        qs = qs.filter(Q(username__icontains=person) | Q(person_id__in=ids))
+    if date_from:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    return qs.order_by("-pk")
+
+
+def role_grant_list_for(*, user, person: str = "", date_from=None, date_to=None) -> QuerySet[RoleGrant]:
+    """Every role given or taken away, as the security auditor reads it, newest first."""
+    townships = audit_township_ids(user)
+    qs = RoleGrant.objects.select_related("person", "actor")
+    if townships is not None:
+        qs = qs.filter(township_id__in=townships)
+    if person:
+        qs = qs.filter(
+            Q(person__full_name__icontains=person)
+            | Q(person__username__icontains=person)
+            | Q(actor__full_name__icontains=person)
+        )
+    if date_from:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    return qs.order_by("-at", "-pk")
+
+
+def people_names(ids) -> dict[int, str]:
+    """Full names of the people with these ids (the security log keeps ids, not rows)."""
+    return dict(User.objects.filter(pk__in={i for i in ids if i}).values_list("pk", "full_name"))
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

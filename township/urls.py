@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from township import views
+from township import views, views_audit
 from township import views_supervision as sv
 from township.admin_site import restrict_admin
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("settings/calendar/", views.work_calendar, name="work_calendar"),
     path("settings/roster/", views.roster_import, name="roster_import"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("audit/security-log/", views_audit.security_log, name="security_log"),
+    path("audit/role-grants/", views_audit.role_grant_list, name="role_grant_list"),
     path("supervision/", sv.dashboard, name="supervision_dashboard"),
     path("supervision/triage/", sv.triage, name="finding_triage"),
     path("supervision/violations/", sv.violation_list, name="violation_list"),

@@ -31,6 +31,7 @@ from township.selectors import (
     finding_list_for,
     person_get_for,
     person_list_for,
+    person_managed_get,
 )
 from township.workcalendar import holiday_label, unsupported_years, working_days
 
@@ -268,6 +269,9 @@ def person_list(request):
 def person_detail(request, pk):
     if pk == request.user.pk:
         person = person_list_for(user=request.user).filter(pk=pk).first() or request.user
+    elif request.user.has_role(Role.SECURITY_ADMIN):
+        # The people whose accounts they look after (roles, sessions): their township's.
+        person = person_managed_get(user=request.user, pk=pk)
     else:
         person = person_get_for(user=request.user, pk=pk)
     return render(
@@ -276,18 +280,19 @@ def person_detail(request, pk):
         {
             "person": person,
             "history": history_for(person),
-            "can_end_sessions": request.user.has_role(Role.ADMINISTRATOR) and person.pk != request.user.pk,
+            "can_end_sessions": request.user.has_role(Role.SECURITY_ADMIN) and person.pk != request.user.pk,
         },
     )
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.SECURITY_ADMIN)
 @require_POST
 def person_sessions_end(request, pk):
-    """An administrator signs a person out everywhere (a lost phone, a suspected account)."""
+    """The security administrator signs a person out everywhere (a lost phone, a suspected
+    account): a person of their township (county-level: of the county)."""
     from township.security import sessions_end
 
-    person = person_get_for(user=request.user, pk=pk)
+    person = person_managed_get(user=request.user, pk=pk)
     n = sessions_end(user=person, actor=request.user)
     messages.success(request, _("%(n)d sessions ended.") % {"n": n})
     return redirect("person_detail", pk=person.pk)
