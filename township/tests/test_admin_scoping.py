@@ -127,9 +127,16 @@ def _url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-@pytest.mark.parametrize("role", ["admin", "inspector"])
+SECURITY_ROLES = {"security_admin": Role.SECURITY_ADMIN, "security_auditor": Role.SECURITY_AUDITOR}
+
+
+@pytest.mark.parametrize("role", ["admin", "inspector", "security_admin", "security_auditor"])
 def test_every_admin_form_offers_and_saves_only_the_own_township(world, org, login, role):
-    user = getattr(org, role)
+    """As each of the three administrators (三员分立) and the inspector."""
+    if role in SECURITY_ROLES:
+        user = UserFactory(township=org.township, roles=[SECURITY_ROLES[role]], is_staff=True)
+    else:
+        user = getattr(org, role)
     client = login(user)
     request = _request(user)
     walked = []
@@ -172,16 +179,18 @@ def test_every_admin_form_offers_and_saves_only_the_own_township(world, org, log
                     assert name in response.context["adminform"].form.errors, (model, name, pk)
                 assert _snapshot(obj) == before, (model, name, pk)
             walked.append(f"{model.__name__}.{name}")
-    if role == "admin":
-        # The walk really went through the forms that matter.
-        for expected in [
-            "User.township",
-            "User.department",
-            "User.villages",
-            "User.groups",
-            "Department.head",
-        ]:
-            assert expected in walked, walked
+    # The walk really went through the forms that matter (the security administrator changes
+    # people's roles only; the auditor and the inspector change nothing).
+    expected = {
+        "admin": ["User.township", "User.department", "User.villages", "User.groups", "Department.head"],
+        "security_admin": ["User.groups"],
+    }.get(role, [])
+    for name in expected:
+        assert name in walked, walked
+    if role == "security_admin":
+        assert {w.split(".")[0] for w in walked} == {"User"}, walked
+    if role in ("inspector", "security_auditor"):
+        assert walked == [], walked
 
 
 def test_other_townships_people_are_out_of_reach_in_the_admin(world, org, other_org, login):
@@ -282,6 +291,8 @@ def test_county_level_administrator_grants_county_roles_and_superuser(world, org
 
 
 def test_role_grants_and_revocations_are_recorded_and_shown(world, org, login):
+    """Recorded as the system administrator's; shown to readers of the role grants (the
+    inspector, the security auditor), not to the system administrator (三员分立)."""
     client = login(org.admin)
     staff = Group.objects.get(name=Role.STAFF)
     clerk = Group.objects.get(name=Role.OFFICE_CLERK)
@@ -292,7 +303,12 @@ def test_role_grants_and_revocations_are_recorded_and_shown(world, org, login):
     assert _change(client, org.staff, groups=[str(clerk.pk)]).status_code == 302
     revoked = RoleGrant.objects.get(person=org.staff, role=Role.STAFF, action=RoleGrant.Action.REVOKED)
     assert revoked.actor == org.admin
-    # On the person's page and on the admin's page of the person.
+    # Not on the system administrator's pages of the person ...
+    client.cookies["django_language"] = "en"
+    assert 'id="role-grants"' not in client.get(f"/people/{org.staff.pk}/").content.decode()
+    assert "role-grants" not in client.get(_url(User, "change", org.staff.pk)).content.decode()
+    # ... but on the inspector's (the person's page and the admin's).
+    client = login(org.inspector)
     client.cookies["django_language"] = "en"
     page = client.get(f"/people/{org.staff.pk}/").content.decode()
     assert 'id="role-grants"' in page and "Party and Government Office clerk" in page

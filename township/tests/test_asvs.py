@@ -70,11 +70,20 @@ def test_sessions_end_signs_the_person_out_everywhere_and_nobody_else(org):
     assert user_session_keys(org.colleague)
 
 
-def test_administrator_ends_sessions_from_the_person_page(org, other_org, login):
+def _security_admin(org):
+    from township.models import Role
+    from township.tests.factories import UserFactory
+
+    return UserFactory(township=org.township, roles=[Role.SECURITY_ADMIN], is_staff=True)
+
+
+def test_security_administrator_ends_sessions_from_the_person_page(org, other_org, login):
+    """Sessions are the security administrator's (三员分立), not the system administrator's."""
     victim = _signed_in(org.staff)
     url = reverse("person_sessions_end", args=[org.staff.pk])
     assert login(org.head).post(url).status_code == 403
-    admin = login(org.admin)
+    assert login(org.admin).post(url).status_code == 403
+    admin = login(_security_admin(org))
     page = admin.get(reverse("person_detail", args=[org.staff.pk])).content.decode()
     assert 'id="end-sessions"' in page
     response = admin.post(url)
@@ -84,11 +93,11 @@ def test_administrator_ends_sessions_from_the_person_page(org, other_org, login)
     assert admin.post(reverse("person_sessions_end", args=[other_org.staff.pk])).status_code == 404
 
 
-def test_administrator_ends_sessions_from_the_admin_action(org, login):
+def test_security_administrator_ends_sessions_from_the_admin_action(org, login):
     from township.models import User
 
     victim = _signed_in(org.staff)
-    admin = login(org.admin)
+    admin = login(_security_admin(org))
     response = admin.post(
         reverse("admin:township_user_changelist"),
         {"action": "end_sessions", "_selected_action": [org.staff.pk]},

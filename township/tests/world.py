@@ -47,6 +47,10 @@ class World:
     mine: Side
     theirs: Side
     county_inspector: object
+    # The security administrator and the security auditor of ``mine`` (三员分立; the system
+    # administrator is ``mine.org.admin``), holding only their role.
+    security_admin: object = None
+    security_auditor: object = None
 
     def users(self) -> dict:
         o = self.mine.org
@@ -61,6 +65,8 @@ class World:
             "inspector": o.inspector,
             "administrator": o.admin,
             "county_inspector": self.county_inspector,
+            "security_admin": self.security_admin,
+            "security_auditor": self.security_auditor,
         }
 
 
@@ -225,4 +231,14 @@ def build_world() -> World:
     county_inspector = UserFactory(
         township=None, county=mine.township.county, roles=[Role.INSPECTOR, Role.STAFF], is_staff=True
     )
-    return World(mine=_side(mine), theirs=_side(theirs), county_inspector=county_inspector)
+
+    def security(role):
+        return UserFactory(township=mine.township, department=mine.department, roles=[role], is_staff=True)
+
+    return World(
+        mine=_side(mine),
+        theirs=_side(theirs),
+        county_inspector=county_inspector,
+        security_admin=security(Role.SECURITY_ADMIN),
+        security_auditor=security(Role.SECURITY_AUDITOR),
+    )
