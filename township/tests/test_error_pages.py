@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client, override_settings
+from django.urls import path
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,32 @@ def test_500_handler_answers_with_the_page(settings):
 
     response = server_error(Client().get("/").wsgi_request)
     assert response.status_code == 500 and b'data-status="500"' in response.content
+
+
+def _boom(request):
+    raise RuntimeError("a view that fails")
+
+
+urlpatterns = [path("boom/", _boom)]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("zh-hans", "系统出现了错误"), ("en", "Something went wrong on our side")],
+)
+def test_a_view_that_raises_answers_with_the_styled_500_in_the_readers_language(
+    language, words, django_db_blocker
+):
+    """A real failure through the whole middleware stack: the shell's styles and brand, in the
+    reader's language, and no database needed (this test may not touch it: 500.html must render
+    when the database is what failed)."""
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = language
+    with django_db_blocker.block():
+        response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert 'data-status="500"' in html and 'class="navbar' in html and "css/app.css" in html
+    assert f'lang="{language}"' in html
+    assert words in html
