@@ -4,8 +4,12 @@ from django.utils import translation
 from township.management.commands.seed_demo import DEMO_PASSWORD
 from township.models import Role, User
 
+# The three administrators (三员分立) are three people; the installation superuser is not a
+# demo login (it is for installing only).
 LOGINS = [
-    ("admin", Role.ADMINISTRATOR),
+    ("xitong", Role.ADMINISTRATOR),
+    ("anquan", Role.SECURITY_ADMIN),
+    ("shenji", Role.SECURITY_AUDITOR),
     ("jiwei", Role.INSPECTOR),
     ("shuji", Role.PRINCIPAL_LEADER),
     ("fenguan1", Role.LEADER_IN_CHARGE),
@@ -14,6 +18,7 @@ LOGINS = [
     ("caizheng", Role.FINANCE_CLERK),
     ("ganbu1", Role.STAFF),
     ("county_inspector", Role.INSPECTOR),
+    ("county_admin", Role.ADMINISTRATOR),
 ]
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from township.hooks import DEMO_SEEDERS
 from township.models import Category, County, Department, Role, Township, User, Village
+from township.roles import STAFF_ROLES
 
 DEMO_PASSWORD = "Demo-2026"
 
@@ -186,7 +187,7 @@ def make_user(
         position=position,
         first_employed_on=dt.date(timezone.localdate().year - years, rng.randint(1, 12), 1),
         joined_on=dt.date(timezone.localdate().year - min(years, 6), 1, 1),
-        is_staff=is_staff or Role.ADMINISTRATOR in roles or Role.INSPECTOR in roles,
+        is_staff=is_staff or bool(STAFF_ROLES.intersection(roles)),
     )
     if "hash" not in _GROUPS:
         _GROUPS["hash"] = make_password(DEMO_PASSWORD)  # hash once: PBKDF2 is slow by design
@@ -294,7 +295,10 @@ def build_township(county, name, code, rng, *, people, villages, departments, de
         (login("dangzhengban"), depts[0], [Role.OFFICE_CLERK, Role.STAFF], "党政办文书"),
         (login("caizheng"), depts[0], [Role.FINANCE_CLERK, Role.STAFF], "财政所会计"),
         (login("jiwei"), depts[0], [Role.INSPECTOR, Role.STAFF], "纪检专干"),
-        (login("admin"), depts[0], [Role.ADMINISTRATOR, Role.STAFF], "信息管理员"),
+        # The three administrators (三员分立), three people: no superuser works day to day.
+        (login("xitong"), depts[0], [Role.ADMINISTRATOR, Role.STAFF], "系统管理员"),
+        (login("anquan"), depts[0], [Role.SECURITY_ADMIN, Role.STAFF], "安全管理员"),
+        (login("shenji"), depts[0], [Role.SECURITY_AUDITOR, Role.STAFF], "安全审计员"),
     ]
     for username, dept, roles, pos in special:
         make_user(county, t, dept, username, random_name(rng), emp(), Category.OTHER_CADRE, roles, rng, pos)
