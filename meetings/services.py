@@ -230,10 +230,15 @@ def _cap_check(township_id: int, draft: MeetingDraft, checks: Checks, exclude_pk
     checks.enforce(
         rule_id,
         rules.r_mtg_2_3_within_cap(already, cap),
-        _(
-            "At most %(cap)d meetings of the kind “%(kind)s” a month; %(month)s already has %(n)d approved or waiting"
-        )
-        % {"cap": cap, "kind": kind, "month": draft.date.strftime("%Y-%m"), "n": already},
+        msg(
+            gettext_noop(
+                "At most %(cap)d meetings of the kind “%(kind)s” a month; %(month)s already has %(n)d approved or waiting"
+            ),
+            cap=cap,
+            kind=kind,
+            month=draft.date.strftime("%Y-%m"),
+            n=already,
+        ),
         field="meeting_type",
     )
 
@@ -605,8 +610,12 @@ def document_register(
     checks.enforce(
         "R-DOC-1",
         count <= limit,
-        _("%(kind)s may have at most %(limit)d characters; this one has %(n)d")
-        % {"kind": DocumentKind(kind).label, "limit": limit, "n": count},
+        msg(
+            gettext_noop("%(kind)s may have at most %(limit)d characters; this one has %(n)d"),
+            kind=DocumentKind(kind).label,
+            limit=limit,
+            n=count,
+        ),
         field="text" if docx is None else "docx",
     )
     checks.raise_if_any()

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from township.messages import render_text
 from township.models import TownshipScoped
 
 from .rules import validate_id_number
@@ -434,7 +435,11 @@ class PetitionEvent(TownshipScoped):
     to_status = models.CharField(pgettext_lazy("petition", "to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
+    # A note the system writes (the responsible leader) is kept as a message id and its
+    # parameters and shown in the reader's language (``note_text``); ``note`` holds it as written
+    # then, and what people typed (a refusal's reason) as typed.
     note = models.CharField(_("note"), max_length=300, blank=True)
+    note_message = models.JSONField(_("note message"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case step")
@@ -443,6 +448,10 @@ class PetitionEvent(TownshipScoped):
 
     def __str__(self):
         return f"{self.case_id} {self.verb}"
+
+    @property
+    def note_text(self) -> str:
+        return render_text(self.note_message, self.note)
 
 
 class IdentityAccess(TownshipScoped):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from township.findings import FindingSpec, finding_raise, findings_raise
-from township.messages import msg
+from township.messages import Message, message_json, msg
 from township.models import Department, Role, User, Village
 from township.notify import notify
 from township.policy import policies, policy
@@ -100,7 +100,7 @@ def _step(case_id: int, actor, verb: str) -> tuple[PetitionCase, str]:
     return case, case.status
 
 
-def _record(case: PetitionCase, actor, verb: str, from_status: str, note: str = "") -> None:
+def _record(case: PetitionCase, actor, verb: str, from_status: str, note: str | Message = "") -> None:
     PetitionEvent.objects.create(
         township_id=case.township_id,
         case=case,
@@ -109,6 +109,7 @@ def _record(case: PetitionCase, actor, verb: str, from_status: str, note: str = 
         to_status=case.status,
         actor=actor,
         note=str(note)[:300],
+        note_message=message_json(note),
     )
 
 
@@ -412,7 +413,7 @@ def petition_case_assign(
             )
         _save(case, ["responsible_leader", "handling_department", "assigned_on"])
         case.handlers.set(handlers)
-        _record(case, actor, verb, was, _("Responsible leader: %(who)s") % {"who": leader})
+        _record(case, actor, verb, was, msg(gettext_noop("Responsible leader: %(who)s"), who=leader))
     for person in {leader, *handlers}:
         if person.pk != actor.pk:
             notify(

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from township.messages import msg
+from township.messages import Message, message_json, msg
 from township.models import Role
 
 # Who may set a BLOCK rule aside.  Rules not listed cannot be overridden.
@@ -27,7 +27,7 @@ def allow_override(rule_id: str, *roles: str) -> None:
 
 
 class RuleBlocked(ValidationError):
-    def __init__(self, rule_id: str, message: str, *, field: str | None = None):
+    def __init__(self, rule_id: str, message: str | Message, *, field: str | None = None):
         self.rule_id = rule_id
         text = _("%(message)s (rule %(rule)s)") % {"message": message, "rule": rule_id}
         super().__init__({field: [text]} if field else text, code=rule_id)
@@ -44,7 +44,7 @@ class OverrideUse:
     rule_id: str
     actor: object
     reason: str
-    message: str
+    message: str | Message  # a Message for a rule that may be set aside (stored, shown in each language)
 
 
 @dataclass
@@ -77,7 +77,12 @@ class Checks:
 
 
 def enforce(
-    rule_id: str, ok: bool, message: str, *, field: str | None = None, override: Override | None = None
+    rule_id: str,
+    ok: bool,
+    message: str | Message,
+    *,
+    field: str | None = None,
+    override: Override | None = None,
 ) -> OverrideUse | None:
     if ok:
         return None
@@ -104,7 +109,8 @@ def overrides_record(uses: list[OverrideUse], *, target, township) -> None:
             reason=use.reason,
             target_type=ct,
             target_id=target.pk,
-            message=use.message[:500],
+            message=str(use.message)[:500],
+            stored_message=message_json(use.message),
         )
         finding_raise(
             rule_id=use.rule_id,

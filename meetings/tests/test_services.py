@@ -157,6 +157,7 @@ def test_r_mtg_2_principal_leader_override_is_recorded_and_raises_a_finding(org)
     )
     override = RuleOverride.objects.get(target_id=meeting.pk)
     assert override.rule_id == "R-MTG-2" and override.actor == org.principal
+    assert override.stored_message["params"]["cap"] == 2  # what the rule said, in each reader's language
     assert Finding.objects.filter(rule_id="R-MTG-2", target_id=meeting.pk).exists()
     assert candidates(meeting) == {org.principal2}  # nobody approves their own request
 

@@ -103,7 +103,12 @@ class RuleOverride(TownshipScoped):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
+    # What the rule said as written then (the admin, rows older than ``stored_message``); pages
+    # show ``text``, in the reader's language.
     message = models.CharField(_("what the rule said"), max_length=500)
+    stored_message = models.JSONField(
+        _("what the rule said (message)"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -116,3 +121,8 @@ class RuleOverride(TownshipScoped):
 
     def __str__(self):
         return f"{self.rule_id}: {self.reason}"
+
+    @property
+    def text(self) -> str:
+        """What the rule said, in the reader's language."""
+        return render_text(self.stored_message, self.message)

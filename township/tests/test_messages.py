@@ -330,3 +330,83 @@ def test_an_approval_step_label_reads_in_the_readers_language(client, org):
     url = reverse("approval_detail", args=[req.pk])
     assert "<strong>Department head</strong>" in page(client, org.staff, url, "en")
     assert "<strong>部门负责人</strong>" in page(client, org.staff, url, "zh-hans")
+
+
+# --- rule overrides and petition steps (issue 13's leftovers) ------------------------------------
+
+CAP = gettext_noop(
+    "At most %(cap)d meetings of the kind “%(kind)s” a month; %(month)s already has %(n)d approved or waiting"
+)  # meetings
+
+
+def test_a_rule_override_recorded_in_chinese_reads_in_english(client, org):
+    from meetings.models import MeetingType
+    from township.models import RuleOverride
+    from township.rules import Override, enforce, overrides_record
+
+    target = Village.objects.create(township=org.township, name="东河村", code="c-override")
+    with translation.override("zh-hans"):
+        said = msg(CAP, cap=2, kind=MeetingType.PLENARY.label, month="2026-11", n=2)
+        use = enforce("R-MTG-2", False, said, override=Override(org.principal, "防汛紧急部署"))
+        overrides_record([use], target=target, township=org.township)
+    row = RuleOverride.objects.get()
+    assert row.message == "“全体性会议”每月不超过2次，2026-11已有2次已批准或待审批"  # as written
+    assert in_("en", lambda: row.text) == (
+        "At most 2 meetings of the kind “Plenary (town-wide) meeting” a month; 2026-11 already has 2 approved"
+        " or waiting"
+    )
+    assert in_("zh-hans", lambda: row.text) == row.message
+    RuleOverride.objects.filter(pk=row.pk).update(stored_message=None)  # a row older than messages
+    row.refresh_from_db()
+    assert in_("en", lambda: row.text) == row.message
+
+
+def test_a_petitions_responsible_leader_written_in_chinese_reads_in_english(client, org):
+    from petitions.tests.factories import in_progress
+
+    with translation.override("zh-hans"):
+        case = in_progress(org)
+    step = case.timeline.get(verb="assign")
+    leader = org.leader.full_name
+    assert step.note == f"包案领导：{leader}"  # as written
+    assert step.note_message == {"id": "Responsible leader: %(who)s", "params": {"who": leader}}
+    assert in_("en", lambda: step.note_text) == f"Responsible leader: {leader}"
+    url = case.get_absolute_url()
+    assert f"Responsible leader: {leader}" in page(client, org.leader, url, "en")
+    assert f"包案领导：{leader}" in page(client, org.leader, url, "zh-hans")
+
+
+def test_old_responsible_leader_notes_become_messages_and_typed_notes_stay(org):
+    import importlib
+
+    from django.apps import apps
+
+    from petitions.models import PetitionEvent
+    from petitions.tests.factories import in_progress
+
+    migration = importlib.import_module("petitions.migrations.0003_event_note_message")
+    case = in_progress(org)
+    case.timeline.update(note_message=None)  # as the rows were before the migration
+    assign = case.timeline.get(verb="assign")
+    PetitionEvent.objects.filter(pk=assign.pk).update(note="包案领导：王建国")
+    english = PetitionEvent.objects.create(
+        township=org.township,
+        case=case,
+        verb="reassign",
+        to_status=case.status,
+        actor=org.clerk,
+        note="Responsible leader: Li Ming",
+    )
+    typed = PetitionEvent.objects.create(
+        township=org.township,
+        case=case,
+        verb="refuse",
+        to_status=case.status,
+        actor=org.clerk,
+        note="包案领导：不属于本镇",  # typed by a person, on another step: left as typed
+    )
+    migration.leader_notes_to_messages(apps, None)
+    assign.refresh_from_db(), english.refresh_from_db(), typed.refresh_from_db()
+    assert in_("en", lambda: assign.note_text) == "Responsible leader: 王建国"
+    assert in_("zh-hans", lambda: english.note_text) == "包案领导：Li Ming"
+    assert typed.note_message is None and in_("en", lambda: typed.note_text) == "包案领导：不属于本镇"
