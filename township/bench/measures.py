@@ -607,19 +607,24 @@ def probe(kind: str, *, file: str | None = None) -> dict:
     process's peak resident memory, then again under tracemalloc for the Python heap's peak."""
     import tracemalloc
 
-    township = _largest_township()
     if kind == "appraisal":
         from township.appraisal import appraisal_compute
 
+        township = _largest_township()
         year, number = last_full_quarter(timezone.localdate())
 
         def work():
             appraisal_compute(township_id=township.pk, year=year, number=number)
     elif kind == "import":
-        clerk = user_with(township, Role.OFFICE_CLERK, Role.ADMINISTRATOR)
+        clerk = user_with(_largest_township(), Role.OFFICE_CLERK, Role.ADMINISTRATOR)
 
         def work():
             _import_once(Path(file), clerk)
+    elif kind in HOSTILE:
+        content = Path(file).read_bytes()
+
+        def work():
+            _refused(kind, content)
     else:
         raise ValueError(kind)
     before, _peak = _memory_mb()
@@ -660,6 +665,54 @@ def measure_memory(*, import_file: str | None) -> dict:
         out["import_100k"] = run_probe("import", file=import_file)
         out["import_100k"]["goal_mb"] = 200
         out["import_100k"]["meets_goal"] = out["import_100k"].get("peak_rss_mb", 1e9) <= 200
+    return out
+
+
+# --- hostile files: refused fast and small (issue 14) --------------------------------------------
+
+# name: (file name as uploaded, how to write it)
+HOSTILE = {
+    "zip_bomb": "bomb-300k-rows.xlsx",
+    "csv_1m": "rows-1m.csv",
+}
+
+
+def _write_hostile(kind: str, path: Path) -> None:
+    if kind == "zip_bomb":
+        from township.tests.bombs import bomb_xlsx
+
+        path.write_bytes(bomb_xlsx(300_000))
+    else:
+        path.write_bytes(b"employee_no,full_name\n" + b"".join(b"%d,x\n" % i for i in range(1_000_000)))
+
+
+def _refused(kind: str, content: bytes) -> str:
+    """The general import door (township.imports.load_dataset, which every upload form uses)."""
+    from django.core.exceptions import ValidationError
+
+    from township.imports import load_dataset
+
+    try:
+        load_dataset(HOSTILE[kind], content)
+    except ValidationError as exc:
+        return str(exc.messages[0])
+    raise AssertionError(f"{kind} was not refused")
+
+
+def measure_hostile(*, workdir: Path) -> dict:
+    """A zip bomb (a ~40 KB workbook of 300 000 rows) and a 1-million-row CSV: each refused with
+    its message in under 2 s, the process under 200 MB (each in a fresh child process)."""
+    out = {}
+    for kind, name in HOSTILE.items():
+        path = workdir / name
+        if not path.exists():
+            _write_hostile(kind, path)
+        result = run_probe(kind, file=str(path))
+        result["file_kib"] = path.stat().st_size // 1024
+        result["message"] = _refused(kind, path.read_bytes())
+        result["goal"] = "refused in < 2000 ms, peak < 200 MB"
+        result["meets_goal"] = result.get("time_ms", 1e9) < 2000 and result.get("peak_rss_mb", 1e9) < 200
+        out[kind] = result
     return out
 
 

@@ -85,3 +85,17 @@ def test_bench_command_prints_one_json_object_with_every_measure_and_its_floor(o
     assert "appraisal_ratio<=2" in report["summary"]
     # the measures roll their writes back
     assert not Finding.objects.filter(on_date__gt=timezone.localdate() + dt.timedelta(days=6)).exists()
+
+
+def test_bench_hostile_files_are_refused_by_the_import_door_in_a_child_process(tmp_path):
+    """`make bench` measures the zip bomb and the 1-million-row CSV (time and memory are its
+    figures, not this test's): here only that each is refused, with its message, in a child."""
+    from township.bench.measures import measure_hostile
+
+    result = measure_hostile(workdir=tmp_path)
+    assert set(result) == {"zip_bomb", "csv_1m"}
+    assert "unpacked" in result["zip_bomb"]["message"]
+    assert "more than 20000 rows" in result["csv_1m"]["message"]
+    for kind in result.values():
+        assert "error" not in kind, kind
+        assert kind["time_ms"] > 0 and kind["peak_rss_mb"] > 0 and "meets_goal" in kind

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from township.bench.env import BENCH_DB, MARKER, bench_environ, database_name, ensure_database
 
-ALL = ("appraisal", "pages", "import", "compute_day", "memory", "web")
+ALL = ("appraisal", "pages", "import", "compute_day", "memory", "hostile", "web")
 
 
 class Command(BaseCommand):
@@ -123,6 +123,7 @@ class Command(BaseCommand):
                 if (measures.workdir() / "punches-100k.csv").exists()
                 else None
             ),
+            "hostile": lambda: measures.measure_hostile(workdir=measures.workdir()),
             "web": lambda: _web(opts),
         }
         results = {}
@@ -203,6 +204,9 @@ def _summary(results: dict) -> dict:
     for key in ("appraisal_worker", "import_100k"):
         if key in m:
             out[f"memory_{key}"] = m[key].get("meets_goal", False)
+    for kind, result in (results.get("hostile") or {}).items():
+        if isinstance(result, dict) and "meets_goal" in result:
+            out[f"hostile_{kind}_refused<2s_and<200MB"] = result["meets_goal"]
     w = results.get("web", {})
     if "errors" in w:
         out["web_no_errors"] = w["errors"] == 0
