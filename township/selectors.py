@@ -150,3 +150,26 @@ def people_names(ids) -> dict[int, str]:
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def audit_trail_for(*, user, person: str = "", date_from=None, date_to=None):
+    """The audit trail (django-pghistory's events of every tracked model) as the security auditor
+    reads it, newest first: a township's auditor, the changes made by their township's people; a
+    county-level auditor, every change."""
+    import pghistory.models
+
+    townships = audit_township_ids(user)
+    qs = pghistory.models.Events.objects.all()
+    if townships is not None:
+        if not townships:
+            return qs.none()
+        people = User.objects.filter(township_id__in=townships)
+        qs = qs.filter(pgh_context__user__in=list(people.values_list("pk", flat=True)))
+    if person:
+        ids = User.objects.filter(Q(full_name__icontains=person) | Q(username__icontains=person))
+        qs = qs.filter(pgh_context__user__in=list(ids.values_list("pk", flat=True)[:500]))
+    if date_from:
+        qs = qs.filter(pgh_created_at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(pgh_created_at__lt=_day_start(date_to + dt.timedelta(days=1)))
+    return qs.order_by("-pgh_created_at", "-pgh_slug")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("audit/security-log/", views_audit.security_log, name="security_log"),
     path("audit/role-grants/", views_audit.role_grant_list, name="role_grant_list"),
+    path("audit/trail/", views_audit.audit_trail, name="audit_trail"),
     path("supervision/", sv.dashboard, name="supervision_dashboard"),
     path("supervision/triage/", sv.triage, name="finding_triage"),
     path("supervision/violations/", sv.violation_list, name="violation_list"),

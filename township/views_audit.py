@@ -12,7 +12,7 @@ from township.exports import xlsx_response
 from township.forms import AuditLogFilterForm
 from township.models import Role, SecurityEvent
 from township.scoping import reads_many_townships
-from township.selectors import people_names, role_grant_list_for, security_event_list_for
+from township.selectors import audit_trail_for, people_names, role_grant_list_for, security_event_list_for
 from township.views import paginate, role_required
 
 EXPORT_LIMIT = 20000
@@ -113,3 +113,51 @@ def role_grant_list(request):
         "township/audit/role_grants.html",
         {"form": form, "page_obj": paginate(request, qs, 50), "chains": chains_verify()},
     )
+
+
+def _model_label(label: str) -> str:
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+@role_required(Role.SECURITY_AUDITOR)
+def audit_trail(request):
+    """Every change of every tracked record (django-pghistory), by whom and which fields."""
+    form = AuditLogFilterForm(request.GET or None)
+    f = _filters(form)
+    qs = audit_trail_for(
+        user=request.user,
+        person=f.get("person") or "",
+        date_from=f.get("date_from"),
+        date_to=f.get("date_to"),
+    )
+    export = request.GET.get("export") == "xlsx"
+    events = list(qs[:EXPORT_LIMIT]) if export else None
+    page = None if export else paginate(request, qs, 50)
+    shown = events if export else list(page)
+    names = people_names((e.pgh_context or {}).get("user") for e in shown if isinstance(e.pgh_context, dict))
+    for e in shown:
+        ctx = e.pgh_context if isinstance(e.pgh_context, dict) else {}
+        e.actor = names.get(ctx.get("user"), "")
+        e.model_label = _model_label(e.pgh_obj_model)
+        e.fields = ", ".join(sorted(e.pgh_diff)) if isinstance(e.pgh_diff, dict) else ""
+    if export:
+        rows = [
+            [
+                timezone.localtime(e.pgh_created_at),
+                e.actor,
+                e.model_label,
+                e.pgh_obj_id,
+                e.pgh_label,
+                e.fields,
+            ]
+            for e in events
+        ]
+        _exported(request, "audit_trail", len(rows))
+        headers = [_("When"), _("By"), _("Record"), _("Record id"), _("Event"), _("Fields changed")]
+        return xlsx_response("audit-trail.xlsx", headers, rows)
+    return render(request, "township/audit/audit_trail.html", {"form": form, "page_obj": page})

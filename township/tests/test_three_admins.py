@@ -392,3 +392,88 @@ def test_system_administrator_reads_none_of_the_audit_records(org, login):
     assert client.get(reverse("admin:petitions_identityaccess_changelist")).status_code == 403
     client.cookies["django_language"] = "en"
     assert 'id="role-grants"' not in client.get(f"/people/{org.staff.pk}/").content.decode()
+
+
+def test_roster_import_refuses_a_row_with_two_of_the_three_and_saves_nothing(org, login):
+    """Through the roster import page (preview): the row is named with the rule; no person, no
+    role grant is kept."""
+    from township.tests.test_imports import HEADER, _xlsx
+
+    client = login(org.admin)
+    rows = [
+        ["N201", "新干部甲", "n201", "13900000201", "", org.department.name, "other_cadre", "staff"],
+        [
+            "N202",
+            "越权",
+            "n202",
+            "13900000202",
+            "",
+            org.department.name,
+            "other_cadre",
+            "staff,security_admin",
+        ],
+    ]
+    grants = RoleGrant.objects.count()
+    response = client.post("/settings/roster/", {"kind": "people", "file": _xlsx([HEADER, *rows])})
+    outcome = response.context["outcome"]
+    assert not outcome.ok and response.context["token"] is None
+    assert [n for n, _ in outcome.errors] == [2]
+    assert "You may not grant" in str(outcome.errors[0][1])
+    assert not User.objects.filter(employee_no__in=["N201", "N202"]).exists()
+    assert RoleGrant.objects.count() == grants
+
+
+def test_audit_trail_shows_the_townships_changes_and_exports(org, other_org, sec, login):
+    """The record changes (pghistory events) made by the township's people; a county auditor
+    reads every change; the system administrator none."""
+    import pghistory
+    from django.utils import timezone
+
+    # Made before any request: the test client's requests leave pghistory's context on the
+    # test's one database connection.
+    county_auditor = UserFactory(township=None, county=org.township.county, roles=[Role.SECURITY_AUDITOR])
+    # The events' times are the database's (NOW() in the trigger): today, whatever the clock says.
+    with pghistory.context(user=org.admin.pk):
+        org.department.name = "改名的办公室"
+        org.department.save()
+    with pghistory.context(user=other_org.admin.pk):
+        other_org.department.name = "别处的办公室"
+        other_org.department.save()
+    today = timezone.localdate().isoformat()
+    day = {"date_from": today, "date_to": today}
+
+    def seen(user):
+        page = login(user).get(reverse("audit_trail"), day).context["page_obj"]
+        return {(e.pgh_obj_model, e.pgh_obj_id, e.actor) for e in page}
+
+    assert seen(sec.auditor) == {("township.Department", str(org.department.pk), org.admin.full_name)}
+    assert {  # every change, the system's (no one signed in: the fixtures) too
+        ("township.Department", str(org.department.pk), org.admin.full_name),
+        ("township.Department", str(other_org.department.pk), other_org.admin.full_name),
+    } <= seen(county_auditor)
+    response = login(sec.auditor).get(reverse("audit_trail"), {**day, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 2 and sheet.cell(2, 2).value == org.admin.full_name
+    assert "name" in sheet.cell(2, 6).value
+    assert SecurityEvent.objects.filter(kind="exported", person_id=sec.auditor.pk).count() == 1
+    assert login(org.admin).get(reverse("audit_trail")).status_code == 403
+
+
+@pytest.mark.parametrize("url_name", ["security_log", "role_grant_list", "audit_trail"])
+def test_auditor_pages_queries_do_not_grow_with_the_rows(org, sec, login, url_name):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(sec.auditor)
+    client.get(reverse(url_name))  # the first request of a session loads it and the user's roles
+
+    def queries(n):
+        for _ in range(n):
+            security_event_record(kind="login", user=org.staff)
+            person_roles_set(actor=sec.admin, person=org.colleague, roles=[Role.STAFF, Role.OFFICE_CLERK])
+            person_roles_set(actor=sec.admin, person=org.colleague, roles=[Role.STAFF])
+        with CaptureQueriesContext(conn) as ctx:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries(3) == queries(27)
