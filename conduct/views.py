@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from conduct import selectors, services
@@ -36,7 +37,7 @@ from conduct.models import DayStatus, LeaveKind, RosterStatus, TripKind
 from conduct.models.choices import RequestStatus
 from conduct.services.checks import study_week, worklog_completeness
 from conduct.services.common import month_bounds
-from township.exports import xlsx_response
+from township.exports import export_filename, xlsx_response
 from township.models import Department, Role
 from township.scoping import township_choice, township_picker
 from township.views import paginate, role_required
@@ -241,7 +242,7 @@ def leave_list(request):
             _("Back at work on"),
             _("Days used"),
         ]
-        return xlsx_response("leave.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "leave"), ext="xlsx"), headers, rows)
     return render(request, "conduct/leave_list.html", {"form": form, "page_obj": paginate(request, qs)})
 
 
@@ -338,7 +339,7 @@ def trip_list(request):
             _("County approval reference"),
             _("Report submitted at"),
         ]
-        return xlsx_response("trips.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "trips"), ext="xlsx"), headers, rows)
     return render(request, "conduct/trip_list.html", {"form": form, "page_obj": paginate(request, qs)})
 
 
@@ -435,7 +436,9 @@ def registration_list(request):
             _("Reachable phone"),
             _("Reason"),
         ]
-        return xlsx_response("leaving-registrations.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "leaving registrations"), ext="xlsx"), headers, rows
+        )
     return render(
         request,
         "conduct/registration_list.html",
@@ -492,11 +495,10 @@ def department_sheet(request):
             + [r["totals"][k] for k in ("present", "late", "early", "absent", "leave")]
             for r in sheet["rows"]
         ]
-        name = _("Attendance %(department)s %(month)s") % {
-            "department": department.name,
-            "month": f"{month:%Y-%m}",
-        }
-        return xlsx_response(f"{name}.xlsx", headers, rows)
+        name = export_filename(
+            pgettext("file name", "attendance"), department.name, f"{month:%Y-%m}", ext="xlsx"
+        )
+        return xlsx_response(name, headers, rows)
     chart = {
         "type": "bar",
         "data": {
@@ -628,7 +630,11 @@ def roster(request):
             for s in shifts
         ]
         title = _("Office duty roster %(month)s") % {"month": f"{month:%Y-%m}"}
-        return pdf_response(f"duty-{month:%Y-%m}.pdf", build_pdf(title, [table(rows)]), inline=True)
+        return pdf_response(
+            export_filename(pgettext("file name", "duty roster"), f"{month:%Y-%m}", ext="pdf"),
+            build_pdf(title, [table(rows)]),
+            inline=True,
+        )
     return render(
         request,
         "conduct/roster.html",
@@ -698,7 +704,12 @@ def worklog_report(request):
     )
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
-            f"worklogs-{month:%Y-%m}.xlsx",
+            export_filename(
+                pgettext("file name", "work logs"),
+                department.name if department else "",
+                f"{month:%Y-%m}",
+                ext="xlsx",
+            ),
             [_("Full name"), _("Department"), _("Log days"), _("Working days"), _("Completeness (%)")],
             [
                 [

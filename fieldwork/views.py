@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fieldwork import selectors, services
@@ -28,7 +29,7 @@ from fieldwork.forms import (
     VisitForm,
 )
 from fieldwork.models import FollowUpStatus, PoorHousehold
-from township.exports import xlsx_response
+from township.exports import export_filename, xlsx_response
 from township.models import Category, Township, User, Village
 from township.scoping import get_or_404
 from township.selectors import department_list_for
@@ -176,7 +177,9 @@ def visit_list(request):
             _("People met"),
             _("What was done"),
         ]
-        return xlsx_response("village-visits.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "village visits"), ext="xlsx"), headers, rows
+        )
     return render(
         request, "fieldwork/visit_list.html", {"form": form, "page_obj": paginate(request, qs), "sort": sort}
     )
@@ -255,7 +258,7 @@ def follow_up_list(request):
             _("Status"),
             _("What was done"),
         ]
-        return xlsx_response("follow-ups.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "follow-ups"), ext="xlsx"), headers, rows)
     return render(
         request,
         "fieldwork/follow_up_list.html",
@@ -358,7 +361,9 @@ def quota(request):
             _("Households paired"),
             _("Pairing target"),
         ]
-        return xlsx_response(f"village-days-{year}.xlsx", headers, data)
+        return xlsx_response(
+            export_filename(pgettext("file name", "village days"), year, ext="xlsx"), headers, data
+        )
     chart = selectors.quota_chart(people, year=year, on=on)
     return render(
         request,
@@ -448,7 +453,7 @@ def village_list(request):
     if request.GET.get("export") == "xlsx":
         rows = [[v.name, v.get_kind_display(), v.n_cadres, v.n_visits, v.n_open] for v in qs]
         headers = [_("Village"), _("Kind"), _("Cadres"), _("Visits this year"), _("Open follow-ups")]
-        return xlsx_response("villages.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "villages"), ext="xlsx"), headers, rows)
     return render(request, "fieldwork/village_list.html", {"page_obj": paginate(request, qs, 30), "q": q})
 
 
@@ -528,7 +533,9 @@ def topic_list(request):
     if request.GET.get("export") == "xlsx":
         rows = [[t.year, t.title, str(t.person), _("Yes") if t.is_key else "", t.n_reports] for t in qs]
         headers = [_("Year"), _("Topic"), _("Lead"), _("Key topic"), _("Reports")]
-        return xlsx_response(f"research-topics-{year}.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "research topics"), year, ext="xlsx"), headers, rows
+        )
     this_year = timezone.localdate().year
     return render(
         request,
@@ -578,7 +585,9 @@ def report_list(request):
             for r in qs[:20000]
         ]
         headers = [_("Year"), _("Title"), _("Kind"), _("Author"), _("Research topic"), _("Status")]
-        return xlsx_response("research-reports.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "research reports"), ext="xlsx"), headers, rows
+        )
     return render(request, "fieldwork/report_list.html", {"form": form, "page_obj": paginate(request, qs)})
 
 
@@ -699,7 +708,9 @@ def household_list(request):
             _("Status"),
             _("Paired cadres"),
         ]
-        return xlsx_response("poor-households.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "poor households"), ext="xlsx"), headers, rows
+        )
     return render(
         request,
         "fieldwork/household_list.html",
@@ -799,7 +810,9 @@ def household_import(request):
     outcome, token = flow.outcome, flow.token
     if request.GET.get("template") == "xlsx":
         headers = ["village", "household_no", "head_name", "members", "cause", "note"]
-        return xlsx_response("poor-households-template.xlsx", headers, [])
+        return xlsx_response(
+            export_filename(pgettext("file name", "poor households import template"), ext="xlsx"), headers, []
+        )
     return render(
         request, "fieldwork/household_import.html", {"form": form, "outcome": outcome, "token": token}
     )

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from meetings import selectors, services
@@ -30,7 +31,7 @@ from meetings.forms import (
 )
 from meetings.models import FRUGALITY_ITEMS, DocumentKind, MeetingStatus, MeetingType
 from township.approvals import approvals_for_target
-from township.exports import xlsx_response
+from township.exports import export_filename, xlsx_response
 from township.history import history_for
 from township.models import Role, RuleOverride
 from township.scoping import township_choice, township_picker
@@ -100,7 +101,7 @@ def index(request):
         ]
         if many:
             headers.insert(0, _("Township"))
-        return xlsx_response("meetings.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "meetings"), ext="xlsx"), headers, rows)
     return render(
         request,
         "meetings/index.html",
@@ -533,7 +534,7 @@ def document_list(request):
         rows = [
             [d.issued_on, d.get_kind_display(), d.title, str(d.department), d.char_count] for d in qs[:20000]
         ]
-        return xlsx_response("documents.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "documents"), ext="xlsx"), headers, rows)
     return render(
         request,
         "meetings/document_list.html",
@@ -613,7 +614,9 @@ def press_list(request):
             [p.on_date, p.title, p.get_subject_display(), str(p.department), p.get_status_display()]
             for p in qs
         ]
-        return xlsx_response("press.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "press reports"), ext="xlsx"), headers, rows
+        )
     return render(
         request,
         "meetings/press_list.html",

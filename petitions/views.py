@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from township.approvals import approvals_for_target
-from township.exports import xlsx_response
+from township.exports import export_filename, xlsx_response
 from township.history import history_for
 from township.models import Role, Township
 from township.scoping import get_or_404, reads_many_townships, township_ids_for, townships_for
@@ -103,7 +103,7 @@ def index(request):
         ]
         if many:
             headers.insert(0, _("Township"))
-        return xlsx_response("petitions.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "petitions"), ext="xlsx"), headers, rows)
     page = paginate(request, qs)
     for case in page:
         case.left = case.days_left(today)
@@ -353,7 +353,11 @@ def case_reply_pdf(request, pk):
     identity = selectors.identity_for(user=request.user, case=case, via="pdf")
     from township.pdf import pdf_response
 
-    return pdf_response(f"reply-{case.number}.pdf", reply_pdf(case, identity), inline=True)
+    return pdf_response(
+        export_filename(pgettext("file name", "petition reply"), case.number, ext="pdf"),
+        reply_pdf(case, identity),
+        inline=True,
+    )
 
 
 @role_required(Role.INSPECTOR, Role.SECURITY_AUDITOR)
@@ -365,7 +369,9 @@ def access_log(request):
     if request.GET.get("export") == "xlsx":
         rows = [[timezone.localtime(a.at), str(a.user), a.case.number, a.via] for a in qs[:20000]]
         return xlsx_response(
-            "identity-access.xlsx", [_("When"), pgettext("petition", "Who"), _("Case"), _("Through")], rows
+            export_filename(pgettext("file name", "identity access log"), ext="xlsx"),
+            [_("When"), pgettext("petition", "Who"), _("Case"), _("Through")],
+            rows,
         )
     return render(
         request, "petitions/access_log.html", {"page_obj": paginate(request, qs, 50), "number": number}
@@ -426,7 +432,11 @@ def statistics(request):
         for key, _field in BREAKDOWNS:
             for r in stats[key]:
                 rows.append([names[key], r["label"], *[r[m] for m in metric_labels], r["on_time_rate"]])
-        return xlsx_response(f"petition-statistics-{start}-{end}.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "petition statistics"), start, end, ext="xlsx"),
+            headers,
+            rows,
+        )
     months = stats["by_month"]
     trend = {
         "type": "line",
@@ -534,7 +544,16 @@ def monthly_report(request):
     content = monthly_report_pdf(
         township=township, month=month, stats=stats, labels=_metric_labels(), names=_breakdown_names()
     )
-    return pdf_response(f"petitions-{month}.pdf", content, inline=True)
+    return pdf_response(
+        export_filename(
+            pgettext("file name", "petitions monthly report"),
+            township.name if township else "",
+            month,
+            ext="pdf",
+        ),
+        content,
+        inline=True,
+    )
 
 
 # --- reception days (R-PET-6) -----------------------------------------------------------------------
@@ -612,7 +631,9 @@ def reception_records(request):
             _("Cases opened"),
             _("What was raised"),
         ]
-        return xlsx_response("receptions.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "leaders reception days"), ext="xlsx"), headers, rows
+        )
     return render(
         request,
         "petitions/reception_records.html",

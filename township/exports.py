@@ -11,6 +11,7 @@ Every cell goes through ``excel_value``:
 
 import datetime as dt
 import io
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -65,10 +66,34 @@ def sheet_title(filename: str) -> str:
     return stem[:31]
 
 
-def content_disposition(filename: str) -> str:
-    """attachment with the name as people read it (UTF-8, RFC 6266) and an ASCII fallback."""
+# What Windows, macOS and Linux do not take in a file name (and control characters).
+FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def export_filename(title, *parts, ext: str) -> str:
+    """The name of an exported file as its reader reads it: what it holds, in their language
+    (the caller passes it translated: ``pgettext("file name", "attendance")``), then what says
+    which (a department's or a township's name, a month, a number), joined by hyphens:
+    ``考勤-党政综合办公室-2026-11.xlsx`` / ``attendance-Party-office-2026-11.xlsx``.  Spaces become
+    hyphens; characters no file system takes are left out; dates are written ISO."""
+    words = []
+    for part in (title, *parts):
+        if part is None or part == "":
+            continue
+        if isinstance(part, dt.date):
+            part = part.isoformat()
+        text = "-".join(FILENAME_FORBIDDEN.sub(" ", str(part)).split())
+        if text:
+            words.append(text)
+    stem = "-".join(words).strip(".-")[:120] or "export"
+    return f"{stem}.{ext}"
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """attachment (or inline) with the name as people read it (UTF-8, RFC 6266) and an ASCII
+    fallback."""
     fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def xlsx_response(filename: str, headers, rows, *, sheet: str | None = None) -> HttpResponse:

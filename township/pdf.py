@@ -16,6 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from township.exports import content_disposition
+
 FONT_PATH = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
 FONT = "WenQuanYiMicroHei"
 
@@ -71,6 +73,5 @@ def build_pdf(title: str, flowables: list) -> bytes:
 
 def pdf_response(filename: str, content: bytes, inline: bool = False) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, "inline" if inline else "attachment")
     return response

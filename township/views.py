@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from township import approvals as approval_services
 from township.calendar_services import calendar_override_remove, calendar_override_set
+from township.exports import export_filename
 from township.forms import (
     CalendarOverrideForm,
     DecisionForm,
@@ -194,7 +196,7 @@ def finding_list(request):
         headers = [_("Rule"), _("Date"), _("Person"), _("Department"), _("Detail"), _("Status")]
         if many:
             headers.insert(0, _("Township"))
-        return xlsx_response("findings.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "findings"), ext="xlsx"), headers, rows)
     return render(
         request,
         "township/finding_list.html",
@@ -249,7 +251,7 @@ def person_list(request):
         ]
         if many:
             headers.insert(0, _("Township"))
-        return xlsx_response("people.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "people"), ext="xlsx"), headers, rows)
     return render(
         request,
         "township/person_list.html",
@@ -455,7 +457,13 @@ def roster_import(request):
     if request.GET.get("export"):
         from township.exports import dataset_response
 
-        return dataset_response(resource.export(), f"{kind}.{request.GET['export']}")
+        titles = {
+            "people": pgettext("file name", "people"),
+            "departments": pgettext("file name", "departments"),
+            "villages": pgettext("file name", "villages"),
+        }
+        ext = "csv" if request.GET["export"] == "csv" else "xlsx"
+        return dataset_response(resource.export(), export_filename(titles[kind], ext=ext))
     return render(
         request,
         "township/roster_import.html",

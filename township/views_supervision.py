@@ -28,6 +28,7 @@ from township.appraisal import (
     previous_ranks,
 )
 from township.comparison import comparison_chart, township_comparison
+from township.exports import export_filename
 from township.forms_supervision import IndicatorForm, RatingForm, SpotCheckForm, ViolationForm
 from township.hooks import ask
 from township.models import Finding, FindingStatus, Role
@@ -156,7 +157,9 @@ def dashboard(request):
             ]
             for r in comparison["rows"]
         ]
-        return xlsx_response("township-comparison.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "township comparison"), ext="xlsx"), headers, rows
+        )
     latest = (
         AppraisalReport.objects.filter(township_id__in=townships)
         .select_related("township")
@@ -171,7 +174,11 @@ def dashboard(request):
         rows += [[_("Open findings by department"), d or "—", n] for d, _i, n in open_by_dept]
         for w in widgets.values():
             rows += [[str(w["title"]), str(k), str(v)] for k, v in w["rows"]]
-        return xlsx_response("dashboard.xlsx", [_("Section"), _("Item"), _("Value")], rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "supervision dashboard"), ext="xlsx"),
+            [_("Section"), _("Item"), _("Value")],
+            rows,
+        )
     return render(
         request,
         "township/supervision/dashboard.html",
@@ -472,12 +479,8 @@ def appraisal_xlsx(request, pk):
 
     report = _report_for(request, pk)
     header, rows = _score_rows(report)
-    name = _("Appraisal %(township)s %(year)s Q%(number)s") % {
-        "township": report.township.name,
-        "year": report.year,
-        "number": report.number,
-    }
-    return xlsx_response(f"{name}.xlsx", header, rows)
+    name = export_filename(report, report.township.name, ext="xlsx")
+    return xlsx_response(name, header, rows)
 
 
 @role_required(*SUPERVISORS)
@@ -513,7 +516,7 @@ def appraisal_pdf(request, pk):
             table([header[:4]] + [r[:4] for r in rows]),
         ],
     )
-    return pdf_response(f"appraisal-{report.year}-{report.number}.pdf", content)
+    return pdf_response(export_filename(report, report.township.name, ext="pdf"), content)
 
 
 @role_required(*SUPERVISORS)

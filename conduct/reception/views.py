@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from township.approvals import approvals_for_target, kind_label
-from township.exports import xlsx_response
+from township.exports import export_filename, xlsx_response
 from township.forms import ImportForm
 from township.history import history_for
 from township.models import Township
@@ -110,7 +110,7 @@ def reception_list(request):
             ]
             for r in qs[:EXPORT_LIMIT]
         ]
-        return xlsx_response("receptions.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "receptions"), ext="xlsx"), headers, rows)
     return render(
         request,
         "reception/reception_list.html",
@@ -203,7 +203,12 @@ def reception_pdf(request, pk):
     rec = selectors.reception_get_for(user=request.user, pk=pk)
     from township.pdf import pdf_response
 
-    return pdf_response(f"reception-list-{rec.pk}.pdf", reception_list_pdf(rec))
+    return pdf_response(
+        export_filename(
+            pgettext("file name", "reception list"), rec.visiting_unit, rec.start_date, ext="pdf"
+        ),
+        reception_list_pdf(rec),
+    )
 
 
 # --- expenses ------------------------------------------------------------------------------------
@@ -250,7 +255,7 @@ def expense_list(request):
             ]
             for e in qs[:EXPORT_LIMIT]
         ]
-        return xlsx_response("expenses.xlsx", headers, rows)
+        return xlsx_response(export_filename(pgettext("file name", "expenses"), ext="xlsx"), headers, rows)
     return render(
         request,
         "reception/expense_list.html",
@@ -318,7 +323,9 @@ def expense_import(request):
     resource = ExpenseLedgerResource(actor=request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.GET.get("template"):
-        return xlsx_response("expense-ledger.xlsx", LEDGER_HEADERS, [])
+        return xlsx_response(
+            export_filename(pgettext("file name", "expense ledger"), ext="xlsx"), LEDGER_HEADERS, []
+        )
     flow = import_flow(request, form, lambda dataset, dry_run: run_import(resource, dataset, dry_run=dry_run))
     if flow.done:
         messages.success(request, _("Imported %(n)d rows.") % {"n": flow.outcome.total})
@@ -373,7 +380,9 @@ def budget(request):
             [str(r["label"]), r["budget"], r["spent"], r["committed"], r["remaining"]]
             for r in overview["rows"]
         ]
-        return xlsx_response(f"budget-{year}.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "budget"), year, ext="xlsx"), headers, rows
+        )
     return render(
         request,
         "reception/budget.html",
@@ -445,7 +454,9 @@ def vehicle_list(request):
             ]
             for u in uses[:EXPORT_LIMIT]
         ]
-        return xlsx_response("vehicle-uses.xlsx", headers, rows)
+        return xlsx_response(
+            export_filename(pgettext("file name", "vehicle uses"), ext="xlsx"), headers, rows
+        )
     return render(
         request,
         "reception/vehicle_list.html",
@@ -637,7 +648,14 @@ def public_disclosure(request, township, pk):
         from township.pdf import pdf_response
 
         return pdf_response(
-            f"disclosure-{report.year}-q{report.quarter}-v{report.version}.pdf", disclosure_pdf(report, town)
+            export_filename(
+                pgettext("file name", "disclosure"),
+                town.name,
+                f"{report.year}Q{report.quarter}",
+                f"v{report.version}",
+                ext="pdf",
+            ),
+            disclosure_pdf(report, town),
         )
     if fmt == "xlsx":
         labels = dict(ExpenseCategory.choices)
@@ -670,7 +688,15 @@ def public_disclosure(request, township, pk):
         )
         rows.append([_("Income in the quarter (yuan)"), "", report.income, "", ""])
         return xlsx_response(
-            f"disclosure-{report.year}-q{report.quarter}-v{report.version}.xlsx", headers, rows
+            export_filename(
+                pgettext("file name", "disclosure"),
+                town.name,
+                f"{report.year}Q{report.quarter}",
+                f"v{report.version}",
+                ext="xlsx",
+            ),
+            headers,
+            rows,
         )
     context = _report_context(report, internal=False)
     context["town"] = town

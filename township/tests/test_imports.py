@@ -3,9 +3,12 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
+from township.exports import export_filename
 from township.models import User
+from township.tests.test_exports import filename_of
 
 
 def _xlsx(rows):
@@ -101,4 +104,4 @@ def test_r_org_4_profile_without_mobile_is_refused(org, login):
 def test_roster_export(org, login):
     response = login(org.admin).get("/settings/roster/?kind=people&export=xlsx")
     assert response.status_code == 200
-    assert 'people.xlsx"' in response["Content-Disposition"]
+    assert filename_of(response) == export_filename(pgettext("file name", "people"), ext="xlsx")

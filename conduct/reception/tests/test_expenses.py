@@ -6,11 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from conduct.reception.models import AllowanceType, Expense, ExpenseStatus
 from township.approvals import approval_decide, approvals_for_target
+from township.exports import export_filename
 from township.models import Finding
 from township.tests.factories import TownshipFactory
+from township.tests.test_exports import filename_of
 
 from .factories import allowance_type, budget, record_expense, scan
 
@@ -279,7 +282,7 @@ def test_expense_pages_and_export(org, login):
     assert "文具店" in client.get("/reception/expenses/").content.decode()
     assert client.get(f"/reception/expenses/{expense.pk}/").status_code == 200
     export = client.get("/reception/expenses/?export=xlsx&category=office")
-    assert 'expenses.xlsx"' in export["Content-Disposition"]
+    assert filename_of(export) == export_filename(pgettext("file name", "expenses"), ext="xlsx")
     assert login(org.staff).get(f"/reception/expenses/{expense.pk}/").status_code == 404
 
 

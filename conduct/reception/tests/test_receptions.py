@@ -7,12 +7,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from conduct.reception import services
 from conduct.reception.models import ReceptionRecord, ReceptionStatus
 from township.approvals import approval_decide, approvals_for_target
+from township.exports import export_filename
 from township.models import Finding
 from township.policy import policy_set
+from township.tests.test_exports import filename_of
 
 from .factories import record_reception, scan
 
@@ -382,7 +385,7 @@ def test_reception_list_scoped_and_exported(org, other_org, login):
     other = ReceptionRecord.objects.get(township=other_org.township)
     assert client.get(f"/reception/receptions/{other.pk}/").status_code == 404
     export = client.get("/reception/receptions/?export=xlsx")
-    assert 'receptions.xlsx"' in export["Content-Disposition"]
+    assert filename_of(export) == export_filename(pgettext("file name", "receptions"), ext="xlsx")
     # a plain cadre not involved sees nothing
     assert "县农业农村局" not in login(other_org.staff).get("/reception/receptions/").content.decode()
 

@@ -3,10 +3,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from conduct.reception import services
 from township.approvals import approval_decide, approvals_for_target
+from township.exports import export_filename
 from township.models import Finding
+from township.tests.test_exports import filename_of
 from township.workcalendar import is_working_day
 
 from .factories import vehicle
@@ -120,7 +123,8 @@ def test_vehicle_pages(org, login):
     client = login(org.clerk)
     assert car.plate in client.get("/reception/vehicles/").content.decode()
     assert client.get(f"/reception/vehicles/uses/{use.pk}/").status_code == 200
-    assert 'vehicle-uses.xlsx"' in client.get("/reception/vehicles/?export=xlsx")["Content-Disposition"]
+    export = client.get("/reception/vehicles/?export=xlsx")
+    assert filename_of(export) == export_filename(pgettext("file name", "vehicle uses"), ext="xlsx")
     # a cadre logs their own drive from the form
     staff = login(org.staff)
     when = _next_day(True, org.township) + dt.timedelta(days=1)
