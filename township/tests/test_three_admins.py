@@ -477,3 +477,38 @@ def test_auditor_pages_queries_do_not_grow_with_the_rows(org, sec, login, url_na
         return len(ctx.captured_queries)
 
     assert queries(3) == queries(27)
+
+
+def test_security_administrator_sees_and_lifts_their_townships_lockouts_only(org, other_org, sec, login):
+    from axes.models import AccessAttempt
+
+    def attempt(username):
+        return AccessAttempt.objects.create(
+            username=username,
+            ip_address="10.0.0.9",
+            user_agent="test",
+            http_accept="*/*",
+            path_info="/accounts/login/",
+            get_data="",
+            post_data="",
+            failures_since_start=5,
+        )
+
+    mine, theirs = attempt(org.staff.username), attempt(other_org.staff.username)
+    client = login(sec.admin)
+    listed = client.get(reverse("admin:axes_accessattempt_changelist")).context["cl"].result_list
+    assert [a.pk for a in listed] == [mine.pk]
+    assert client.post(
+        reverse("admin:axes_accessattempt_delete", args=[theirs.pk]), {"post": "yes"}
+    ).status_code in (
+        302,
+        404,
+    )
+    assert AccessAttempt.objects.filter(pk=theirs.pk).exists()
+    response = client.post(reverse("admin:axes_accessattempt_delete", args=[mine.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(pk=mine.pk).exists()
+    assert SecurityEvent.objects.filter(kind="admin_deleted", person_id=sec.admin.pk).count() == 1
+    # The system administrator and the auditor do not handle lockouts.
+    for user in (org.admin, sec.auditor):
+        assert login(user).get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
