@@ -403,7 +403,15 @@ def trip_scan(request, pk):
     from township.uploads import upload_response
 
     trip = selectors.trip_get_for(user=request.user, pk=pk)
-    return upload_response(trip.county_scan, filename=f"trip-{trip.pk}-county-approval")
+    return upload_response(
+        trip.county_scan,
+        filename=export_filename(
+            pgettext("file name", "county approval of the trip"),
+            trip.person.full_name,
+            trip.start_date,
+            ext=None,
+        ),
+    )
 
 
 # --- leaving the township, corrections --------------------------------------------------------

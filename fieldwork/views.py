@@ -221,7 +221,12 @@ def photo(request, pk):
 
     item = get_object_or_404(VisitPhoto.objects.select_related("visit"), pk=pk)
     selectors.visit_get_for(user=request.user, pk=item.visit_id)
-    return upload_response(item.image, filename=f"visit-{item.visit_id}-{item.pk}")
+    return upload_response(
+        item.image,
+        filename=export_filename(
+            pgettext("file name", "village visit photo"), item.visit.date, item.pk, ext=None
+        ),
+    )
 
 
 # --- follow-ups ------------------------------------------------------------------------------
@@ -655,7 +660,7 @@ def report_detail(request, pk):
 @login_required
 def report_file(request, pk):
     report = selectors.report_get_for(user=request.user, pk=pk)
-    return upload_response(report.file, filename=f"report-{report.pk}")
+    return upload_response(report.file, filename=export_filename(report.title, report.year, ext=None))
 
 
 # --- households --------------------------------------------------------------------------------

@@ -297,7 +297,10 @@ def minutes_file(request, pk):
     from township.uploads import upload_response
 
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    return upload_response(meeting.minutes_file, filename=f"minutes-{meeting.pk}")
+    return upload_response(
+        meeting.minutes_file,
+        filename=export_filename(pgettext("file name", "minutes"), meeting.title, meeting.date, ext=None),
+    )
 
 
 # --- calendar --------------------------------------------------------------------------------------

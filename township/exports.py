@@ -70,12 +70,14 @@ def sheet_title(filename: str) -> str:
 FILENAME_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
-def export_filename(title, *parts, ext: str) -> str:
+def export_filename(title, *parts, ext: str | None) -> str:
     """The name of an exported file as its reader reads it: what it holds, in their language
     (the caller passes it translated: ``pgettext("file name", "attendance")``), then what says
     which (a department's or a township's name, a month, a number), joined by hyphens:
     ``考勤-党政综合办公室-2026-11.xlsx`` / ``attendance-Party-office-2026-11.xlsx``.  Spaces become
-    hyphens; characters no file system takes are left out; dates are written ISO."""
+    hyphens; characters no file system takes are left out; dates are written ISO.  ``ext=None``
+    gives the name without an extension (an upload's, to which ``upload_response`` adds the
+    checked one)."""
     words = []
     for part in (title, *parts):
         if part is None or part == "":
@@ -86,7 +88,7 @@ def export_filename(title, *parts, ext: str) -> str:
         if text:
             words.append(text)
     stem = "-".join(words).strip(".-")[:120] or "export"
-    return f"{stem}.{ext}"
+    return f"{stem}.{ext}" if ext else stem
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:

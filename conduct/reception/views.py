@@ -195,7 +195,12 @@ def reception_letter(request, pk):
     from township.uploads import upload_response
 
     rec = selectors.reception_get_for(user=request.user, pk=pk)
-    return upload_response(rec.letter_scan, filename=f"letter-{rec.pk}")
+    return upload_response(
+        rec.letter_scan,
+        filename=export_filename(
+            pgettext("file name", "official letter"), rec.visiting_unit, rec.start_date, ext=None
+        ),
+    )
 
 
 @login_required
@@ -274,7 +279,10 @@ def expense_invoice(request, pk):
     from township.uploads import upload_response
 
     expense = selectors.expense_get_for(user=request.user, pk=pk)
-    return upload_response(expense.invoice, filename=f"invoice-{expense.pk}")
+    return upload_response(
+        expense.invoice,
+        filename=export_filename(pgettext("file name", "invoice"), expense.payee, expense.spent_on, ext=None),
+    )
 
 
 @role_required(*EXPENSE_WRITERS)

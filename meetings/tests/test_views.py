@@ -9,6 +9,7 @@ from django.utils import timezone
 from meetings.models import CalendarFeed, Meeting, MeetingStatus, MeetingType
 from meetings.services import feed_issue, feed_revoke
 from meetings.tests.factories import RoomFactory, approve, next_month_day, submit
+from township.tests.test_exports import filename_of
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,12 @@ def test_record_page_saves_minutes_and_file(org, login):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD and meeting.minutes_file
-    assert client.get(reverse("meetings:minutes_file", args=[meeting.pk])).status_code == 200
+    download = client.get(reverse("meetings:minutes_file", args=[meeting.pk]))
+    assert download.status_code == 200
+    client.cookies["django_language"] = "en"
+    download = client.get(reverse("meetings:minutes_file", args=[meeting.pk]))
+    name = "-".join(meeting.title.split())
+    assert filename_of(download) == f"minutes-{name}-{meeting.date.isoformat()}.pdf"  # not its number
     assert login(org.staff).get(reverse("meetings:record", args=[meeting.pk])).status_code == 403
 
 

@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def filename_of(response) -> str:
-    """The file's name as the browser offers it (the UTF-8 filename*)."""
-    return unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+    """The file's name as the browser offers it: the UTF-8 filename* where there is one (Django's
+    FileResponse gives an ASCII name as filename only)."""
+    disposition = response["Content-Disposition"]
+    if "filename*=" in disposition:
+        return unquote(disposition.split("filename*=")[1].split("''", 1)[1])
+    return disposition.split('filename="')[1].split('"')[0]
 
 
 def test_file_and_sheet_are_named_for_what_they_hold():
