@@ -41,6 +41,9 @@ LOGINS = [
     "ganbu1",
     "county_inspector",
     "county_admin",
+    "xitong",
+    "anquan",
+    "shenji",
 ]
 
 # The plain `django_db` mark makes pytest-django create the test database (a module with no db
