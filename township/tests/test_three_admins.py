@@ -512,3 +512,18 @@ def test_security_administrator_sees_and_lifts_their_townships_lockouts_only(org
     # The system administrator and the auditor do not handle lockouts.
     for user in (org.admin, sec.auditor):
         assert login(user).get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
+
+
+def test_system_administrators_settings_changes_are_in_the_auditors_audit_trail(org, sec, login):
+    """Outside the admin, the system administrator's writes (here the work calendar) are record
+    changes the auditor reads in the audit trail, by name."""
+    from django.utils import timezone
+
+    response = login(org.admin).post(
+        reverse("work_calendar"), {"date": "2026-10-10", "is_working_day": "0", "note": "调休"}
+    )
+    assert response.status_code == 302
+    today = timezone.localdate().isoformat()
+    page = login(sec.auditor).get(reverse("audit_trail"), {"date_from": today, "person": org.admin.full_name})
+    rows = {(e.pgh_obj_model, e.pgh_label, e.actor) for e in page.context["page_obj"]}
+    assert ("township.CalendarOverride", "insert", org.admin.full_name) in rows
