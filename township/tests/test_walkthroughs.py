@@ -522,7 +522,7 @@ def test_county_inspector_compares_townships_and_drills_into_one(demo, chromium)
 def test_admin_changes_a_policy_setting_with_a_reason(demo, chromium):
     from django.utils import timezone
 
-    w = Walk(chromium, demo.url, "admin", "zh", "desktop")
+    w = Walk(chromium, demo.url, "xitong", "zh", "desktop")
     try:
         w.go("/settings/policy/", "policy")
         form = w.page.locator("form:has(input[name=key][value='R-LV-1.head_max_days'])")
@@ -538,4 +538,4 @@ def test_admin_changes_a_policy_setting_with_a_reason(demo, chromium):
         w.menu()
     finally:
         w.close()
-    walk_menus(chromium, demo, "admin")
+    walk_menus(chromium, demo, "xitong")

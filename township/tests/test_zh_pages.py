@@ -221,7 +221,7 @@ def _seed_small_demo():
 def _one_login_per_role(users):
     """The first login (in the README's order, then by name) of each distinct set of roles."""
     readme = [
-        "admin",
+        "xitong",
         "jiwei",
         "shuji",
         "zhenzhang",
