@@ -9,6 +9,8 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside live_server
 
+pytest_plugins = ["township.devtools.untranslated"]
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -568,6 +568,7 @@ def test_every_refusal_says_exactly_why(team):
     ]
 
 
+@pytest.mark.any_message_id
 def test_a_message_summary_is_stored_and_passed_on_as_a_message(team):
     from township.messages import msg
 

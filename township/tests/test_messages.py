@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -58,6 +59,7 @@ def test_a_status_label_parameter_is_translated_with_the_message_around_it():
     assert in_("zh-hans", text.render) == "信访件XF-7：已超过2026-11-02的期限（已同意）"
 
 
+@pytest.mark.any_message_id
 def test_json_keeps_nested_messages_dates_times_and_amounts():
     text = msg(
         gettext_noop("Reminder: waiting for your approval since %(when)s: %(what)s"),
@@ -95,6 +97,7 @@ def test_json_keeps_nested_messages_dates_times_and_amounts():
     assert in_("en", money.render) == "川R01A01: 12.50 km at 08:05"
 
 
+@pytest.mark.any_message_id
 def test_render_text_falls_back_to_the_stored_text():
     assert render_text(None, "旧的文字") == "旧的文字"
     assert render_text({}, "旧的文字") == "旧的文字"
@@ -213,6 +216,7 @@ def _day_off(org, summary):
     return approval_submit(actor=org.staff, kind="test_day_off", target=target, summary=summary)
 
 
+@pytest.mark.any_message_id
 def test_approval_summary_and_its_notifications_read_in_the_readers_language(client, org):
     summary = msg(MEETING, date=dt.date(2026, 12, 1), title="党委会")
     with translation.override("zh-hans"):
@@ -237,6 +241,7 @@ def test_approval_summary_and_its_notifications_read_in_the_readers_language(cli
     assert "会议 2026-12-01：党委会" in page(client, org.staff, url, "zh-hans")
 
 
+@pytest.mark.any_message_id
 def test_an_old_approval_without_a_message_shows_its_summary(client, org):
     req = _day_off(org, "三天事假")
     assert req.summary_message is None
