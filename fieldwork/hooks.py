@@ -16,9 +16,13 @@
     (R-FLD-2), ``reports`` reports submitted or accepted (R-FLD-3), ``pairings`` distinct poor
     households paired (R-FLD-6).  Set-based: one aggregate statement and one policy read, however
     many people.
+
+``xck_visits(*, township_id, start, end)``
+    Every visit of the range for the cross-record checks (township.hooks.VisitFact): id, person,
+    date, half ("full", "am", "pm"), transport, village name and page.  One query.
 """
 
-from fieldwork.selectors import fieldwork_days, fieldwork_summary
+from fieldwork.selectors import fieldwork_days, fieldwork_summary, xck_visits
 
 
 def register() -> None:
@@ -26,3 +30,4 @@ def register() -> None:
 
     answer("fieldwork_days", fieldwork_days)
     answer("fieldwork_summary", fieldwork_summary)
+    answer("xck_visits", xck_visits)

@@ -204,6 +204,31 @@ def fieldwork_days(*, township_id, start: dt.date, end: dt.date) -> dict[tuple[i
     return {(pid, d): min(Decimal("1"), Decimal(total)) for pid, d, total in rows}
 
 
+def xck_visits(*, township_id, start: dt.date, end: dt.date) -> list[dict]:
+    """Every village visit of [start, end] with its half and transport (township.crosschecks,
+    R-XCK-3 and R-XCK-6); one query."""
+    from django.urls import reverse
+
+    url = reverse("fieldwork:visit_detail", args=[987654321]).replace("987654321", "{}")
+    rows = (
+        VillageVisit.objects.filter(township_id=township_id, date__gte=start, date__lte=end)
+        .order_by()
+        .values_list("pk", "person_id", "date", "part", "transport", "village__name")
+    )
+    return [
+        {
+            "id": pk,
+            "person_id": pid,
+            "date": day,
+            "half": part,
+            "transport": transport,
+            "village": village,
+            "url": url.format(pk),
+        }
+        for pk, pid, day, part, transport, village in rows
+    ]
+
+
 def fieldwork_summary(*, township_id, year: int, on: dt.date) -> dict[int, dict]:
     """Each person's field-work figures of ``year`` up to ``on``; one aggregate and one policy read."""
     people = User.objects.filter(township_id=township_id, is_active=True)

@@ -171,6 +171,102 @@ class ReceptionDay(TypedDict):
     leader_name: str
 
 
+# --- cross-record checks (township.crosschecks, R-XCK-1..8) ---------------------------------------
+# Each question takes (township_id, start, end) and answers every record of the township dated in
+# [start, end] in a fixed number of queries, whatever the township's size.  ``url`` is the record's
+# page ("" when it has none).  Halves of a day are "full", "am" or "pm".
+
+
+class PunchFact(TypedDict):
+    """One punch (conduct): where and on what it was made."""
+
+    id: int
+    person_id: int
+    at: dt.datetime
+    source: str  # "browser" | "device" | "correction"
+    device: str  # the attendance machine, or the browser's token ("" when unknown)
+    latitude: Decimal | None
+    longitude: Decimal | None
+    distance_m: int | None  # from the township office
+    outside_radius: bool
+
+
+class AbsenceFact(TypedDict):
+    """A person's approved absence on one date (conduct): one row per person, date and record."""
+
+    kind: str  # "leave" | "trip"
+    id: int
+    person_id: int
+    date: dt.date
+    half: str  # the half of the date it takes
+    label: str  # the kind of leave or the trip's destination (user data)
+    url: str
+
+
+class VisitFact(TypedDict):
+    """A village visit (fieldwork)."""
+
+    id: int
+    person_id: int
+    date: dt.date
+    half: str
+    transport: str  # fieldwork.models.Transport values
+    village: str
+    url: str
+
+
+class DayRecordFact(TypedDict):
+    """Something a person did on a date: a work log (conduct), a meeting attended (meetings), a
+    reception accompanied (reception)."""
+
+    kind: str  # "work_log" | "meeting" | "reception"
+    id: int
+    person_id: int
+    date: dt.date
+    label: str
+    url: str
+
+
+class ExpenseFact(TypedDict):
+    """An expense awaiting approval or approved (reception); ``person_id`` is who claimed it."""
+
+    id: int
+    person_id: int
+    spent_on: dt.date
+    payee: str
+    category: str
+    amount: Decimal
+    is_fuel: bool
+    transport: str  # "" | "official_vehicle" | "private_car" | "public"
+    village_visit: bool
+    url: str
+
+
+class VehicleUseFact(TypedDict):
+    """One use of an official vehicle (reception), by its driver."""
+
+    id: int
+    person_id: int
+    departs_at: dt.datetime
+    plate: str
+    url: str
+
+
+class MealFact(TypedDict):
+    """A reception or a meeting with a meal (reception, meetings)."""
+
+    kind: str  # "reception" | "meeting"
+    id: int
+    person_id: int  # the reception's handler, the meeting's requester
+    start_date: dt.date
+    end_date: dt.date
+    ends_at: dt.datetime | None  # when the meeting ends; None for a reception (no times kept)
+    in_canteen: bool
+    visiting_unit: str  # "" for a meeting
+    label: str
+    url: str
+
+
 class Cardinality(enum.Enum):
     ONE = "exactly one answer"
     AT_MOST_ONE = "at most one answer"
@@ -203,6 +299,14 @@ QUESTIONS: dict[str, Question] = {
     # A past day turned working or rest (township.calendar_services): every app that keeps day
     # statuses recomputes those it has already computed for these dates; answer: days recomputed.
     "day_statuses_recompute": Question(int, ANY, ("township_id", "dates")),
+    # Cross-record checks (township.crosschecks): every app keeping such records answers.
+    "xck_punches": Question(list[PunchFact], ANY, ("township_id", "start", "end")),
+    "xck_absences": Question(list[AbsenceFact], ANY, ("township_id", "start", "end")),
+    "xck_visits": Question(list[VisitFact], ANY, ("township_id", "start", "end")),
+    "xck_day_records": Question(list[DayRecordFact], ANY, ("township_id", "start", "end")),
+    "xck_expenses": Question(list[ExpenseFact], ANY, ("township_id", "start", "end")),
+    "xck_vehicle_uses": Question(list[VehicleUseFact], ANY, ("township_id", "start", "end")),
+    "xck_meals": Question(list[MealFact], ANY, ("township_id", "start", "end")),
 }
 
 

@@ -14,6 +14,7 @@ class ReceptionConfig(AppConfig):
         from celery.schedules import crontab
 
         from conduct.reception import approval_kinds, demo, panels, policies  # noqa: F401
+        from conduct.reception import hooks as reception_hooks
         from conduct.reception.hooks import spending_summary
         from township import hooks
         from township.celery import app
@@ -31,6 +32,8 @@ class ReceptionConfig(AppConfig):
             )
         )
         hooks.answer("spending_summary", spending_summary)
+        for question in ("xck_day_records", "xck_expenses", "xck_vehicle_uses", "xck_meals"):
+            hooks.answer(question, getattr(reception_hooks, question))
         # Quarter end (R-EXP-4): the first day of each quarter prepares the draft of the last.
         app.conf.beat_schedule["reception-prepare-quarter-disclosures"] = {
             "task": "conduct.reception.tasks.prepare_quarter_disclosures",

@@ -197,3 +197,89 @@ def test_day_statuses_recompute_only_this_townships_computed_days_asked_for(org,
     assert day_statuses_recompute(township_id=org.township.pk, dates=[d(13)]) == 0
     assert not AttendanceDay.objects.filter(township=org.township, date=d(13)).exists()
     assert AttendanceDay.objects.get(person=other_org.staff, date=d(13)).status == "present"
+
+
+# --- the cross-record checks' questions (township.crosschecks) -------------------------------------
+
+
+def test_xck_answers_worked_out_by_hand(org):
+    from conduct.hooks import xck_absences, xck_day_records, xck_punches
+    from conduct.models import LeaveRequest, Punch, TripRequest
+    from conduct.services.common import aware
+    from township.hooks import AbsenceFact, DayRecordFact, PunchFact
+
+    s, c, h = org.staff, org.colleague, org.head
+    p = Punch.objects.create(
+        township=org.township,
+        person=s,
+        at=aware(d(13), dt.time(8, 30)),
+        source="browser",
+        device="browser:x1",
+        latitude=Decimal("30.1"),
+        longitude=Decimal("104.2"),
+        distance_m=120,
+    )
+    Punch.objects.create(township=org.township, person=s, at=aware(d(12), dt.time(8, 30)), source="device")
+    common = {"township": org.township, "kind": "personal", "reason": "x", "days": Decimal("2")}
+    # Tuesday afternoon to Thursday noon: 14 pm, 15 whole, 16 am
+    lv = LeaveRequest.objects.create(
+        person=s,
+        start_date=d(14),
+        end_date=d(16),
+        start_half="pm",
+        end_half="am",
+        status="approved",
+        **common,
+    )
+    # reported back on the 22nd: the 20th and 21st only; a cancelled leave: nothing
+    back = LeaveRequest.objects.create(
+        person=c,
+        start_date=d(20),
+        end_date=d(24),
+        status="reported_back",
+        returned_on=d(22),
+        days_used=Decimal("2"),
+        **{**common, "days": Decimal("5")},
+    )
+    LeaveRequest.objects.create(person=h, start_date=d(20), end_date=d(20), status="cancelled", **common)
+    trip = TripRequest.objects.create(
+        township=org.township,
+        person=h,
+        kind="business",
+        purpose="x",
+        destination="县城",
+        start_date=d(15),
+        end_date=d(16),
+        budget=0,
+        declaration=True,
+        status="approved",
+    )
+    trip.companions.add(c)
+    log(s, d(13))
+
+    punches = xck_punches(township_id=org.township.pk, start=d(13), end=d(31))
+    assert conforms(punches, list[PunchFact])
+    assert [(r["id"], r["device"], r["distance_m"], r["outside_radius"]) for r in punches] == [
+        (p.pk, "browser:x1", 120, False)
+    ]
+    absences = xck_absences(township_id=org.township.pk, start=d(1), end=d(31))
+    assert conforms(absences, list[AbsenceFact])
+    assert sorted((r["kind"], r["id"], r["person_id"], r["date"].day, r["half"]) for r in absences) == sorted(
+        [
+            ("leave", lv.pk, s.pk, 14, "pm"),
+            ("leave", lv.pk, s.pk, 15, "full"),
+            ("leave", lv.pk, s.pk, 16, "am"),
+            ("leave", back.pk, c.pk, 20, "full"),
+            ("leave", back.pk, c.pk, 21, "full"),
+            ("trip", trip.pk, h.pk, 15, "full"),
+            ("trip", trip.pk, h.pk, 16, "full"),
+            ("trip", trip.pk, c.pk, 15, "full"),
+            ("trip", trip.pk, c.pk, 16, "full"),
+        ]
+    )
+    assert absences[0]["url"] == f"/conduct/leave/{lv.pk}/" or absences[0]["url"].endswith(f"/{lv.pk}/")
+    records = xck_day_records(township_id=org.township.pk, start=d(1), end=d(31))
+    assert conforms(records, list[DayRecordFact])
+    assert [(r["kind"], r["person_id"], r["date"]) for r in records] == [("work_log", s.pk, d(13))]
+    for question in ("xck_punches", "xck_absences", "xck_day_records"):
+        assert QUESTIONS[question].arguments == ("township_id", "start", "end")

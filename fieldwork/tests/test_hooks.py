@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from fieldwork.hooks import fieldwork_days, fieldwork_summary, register
-from fieldwork.models import DayPart
+from fieldwork.models import DayPart, VillageVisit
 from fieldwork.tests.factories import (
     HouseholdFactory,
     PairingFactory,
@@ -195,3 +195,20 @@ def test_register_answers_the_apps_questions(registry):
     register()
     assert ANSWERS["fieldwork_days"] == [fieldwork_days]
     assert ANSWERS["fieldwork_summary"] == [fieldwork_summary]
+
+
+def test_xck_visits_worked_out_by_hand(world):
+    """The visits of a range for the cross-record checks, with their half day and transport."""
+    from fieldwork.selectors import xck_visits
+    from township.hooks import VisitFact
+
+    org = world
+    rows = xck_visits(township_id=org.township.pk, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    assert conforms(rows, list[VisitFact])
+    expected = VillageVisit.objects.filter(township=org.township, date__year=2025)
+    assert len(rows) == expected.count() >= 2 and {r["half"] for r in rows} >= {"full", "am"}
+    assert sorted((r["id"], r["person_id"], r["date"], r["half"], r["transport"]) for r in rows) == sorted(
+        (v.pk, v.person_id, v.date, v.part, v.transport) for v in expected
+    )
+    assert all(r["url"].endswith(f"/visits/{r['id']}/") for r in rows)
+    assert xck_visits(township_id=org.township.pk, start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 2)) == []

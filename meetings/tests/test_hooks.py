@@ -147,3 +147,25 @@ def test_meeting_summary_is_the_registered_answer(world):
     assert ANSWERS["meeting_summary"] == [answer_meeting_summary]
     (summary,) = ask("meeting_summary", township_id=org.township.pk, start=APRIL, end=dt.date(2026, 4, 30))
     assert summary["totals"]["plenary"] == 3
+
+
+def test_xck_answers_worked_out_by_hand(world):
+    """The held meetings' people invited by name, less those the minutes name as absent; the
+    meetings with a meal and whether they were in the agency's rooms."""
+    from meetings.hooks import xck_day_records, xck_meals
+    from township.hooks import DayRecordFact, MealFact
+
+    org = world
+    held = Meeting.objects.get(status=MeetingStatus.HELD)
+    held.audience_people.set([org.staff, org.colleague])
+    Meeting.objects.filter(pk=held.pk).update(absentees=f"{org.colleague.full_name}:病假", meals="canteen")
+    rows = xck_day_records(township_id=org.township.pk, start=APRIL, end=dt.date(2026, 6, 30))
+    assert conforms(rows, list[DayRecordFact])
+    assert [(r["kind"], r["id"], r["person_id"], r["date"]) for r in rows] == [
+        ("meeting", held.pk, org.staff.pk, dt.date(2026, 5, 12))
+    ]
+    meals = xck_meals(township_id=org.township.pk, start=APRIL, end=dt.date(2026, 6, 30))
+    assert conforms(meals, list[MealFact])
+    assert [(m["id"], m["ends_at"], m["in_canteen"]) for m in meals] == [
+        (held.pk, dt.datetime(2026, 5, 12, 1, 45, tzinfo=dt.UTC), held.venue_kind == "room")
+    ]

@@ -76,8 +76,21 @@ def test_the_declared_cardinalities():
         "spending_summary": AT_MOST_ONE,
         "reception_days": ANY,
         "day_statuses_recompute": ANY,
+        # the cross-record checks (township.crosschecks)
+        "xck_punches": ANY,
+        "xck_absences": ANY,
+        "xck_visits": ANY,
+        "xck_day_records": ANY,
+        "xck_expenses": ANY,
+        "xck_vehicle_uses": ANY,
+        "xck_meals": ANY,
     }
-    assert {name: len(ANSWERS.get(name, [])) for name in QUESTIONS} == dict.fromkeys(QUESTIONS, 1)
+    # conduct, meetings and reception each have day records; reception and meetings have meals.
+    assert {name: len(ANSWERS.get(name, [])) for name in QUESTIONS} == {
+        **dict.fromkeys(QUESTIONS, 1),
+        "xck_day_records": 3,
+        "xck_meals": 2,
+    }
 
 
 # --- answer() and ask() refuse what nobody declared ------------------------------------------------

@@ -144,3 +144,76 @@ def test_spending_summary_is_the_registered_answer(world):
     assert ANSWERS["spending_summary"] == [spending_summary]
     (summary,) = ask("spending_summary", township_id=org.township.pk, year=2026)
     assert summary["three_public"]["spent"] == money("5500.00")
+
+
+# --- the cross-record checks' questions (township.crosschecks) -------------------------------------
+
+
+def test_xck_answers_worked_out_by_hand(world):
+    """Expenses awaiting approval or approved (not rejected), vehicle uses by their driver, the
+    staff accompanying a reception on each of its days, receptions with a meal."""
+
+    from conduct.reception.hooks import xck_day_records, xck_expenses, xck_meals, xck_vehicle_uses
+    from conduct.reception.models import ReceptionRecord, Vehicle, VehicleUse
+    from township.hooks import DayRecordFact, ExpenseFact, MealFact, VehicleUseFact
+
+    org = world
+    t, feb = org.township.pk, (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    rows = xck_expenses(township_id=t, start=feb[0], end=feb[1])
+    assert conforms(rows, list[ExpenseFact])
+    assert sorted((r["spent_on"], r["amount"], r["category"]) for r in rows) == [
+        (dt.date(2026, 2, 10), Decimal("500.00"), "office"),
+        (dt.date(2026, 2, 20), Decimal("400.00"), "office"),  # pending: still a claim
+    ]
+    assert {r["person_id"] for r in rows} == {org.finance.pk} or len({r["person_id"] for r in rows}) == 1
+
+    car = Vehicle.objects.create(township=org.township, plate="川A00001")
+    departs = dt.datetime(2026, 2, 3, 1, 0, tzinfo=dt.UTC)  # 9:00 in Shanghai
+    use = VehicleUse.objects.create(
+        township=org.township,
+        vehicle=car,
+        driver=org.staff,
+        purpose="x",
+        route="x",
+        departs_at=departs,
+        odometer_out=1,
+        logged_by=org.clerk,
+    )
+    uses = xck_vehicle_uses(township_id=t, start=feb[0], end=feb[1])
+    assert conforms(uses, list[VehicleUseFact])
+    assert [(u["id"], u["person_id"], u["departs_at"], u["plate"]) for u in uses] == [
+        (use.pk, org.staff.pk, departs, "川A00001")
+    ]
+
+    def reception(day, end, meal, status="planned"):
+        return ReceptionRecord.objects.create(
+            township=org.township,
+            visiting_unit="县财政局",
+            letter_reference="x",
+            letter_scan="x.pdf",
+            purpose="x",
+            start_date=day,
+            end_date=end,
+            guest_count=2,
+            handler=org.clerk,
+            meal=meal,
+            status=status,
+            recorded_by=org.clerk,
+        )
+
+    two_days = reception(dt.date(2026, 2, 5), dt.date(2026, 2, 6), "canteen")
+    two_days.accompanying_staff.set([org.staff])
+    reception(dt.date(2026, 2, 9), dt.date(2026, 2, 9), "none").accompanying_staff.set([org.staff])
+    reception(dt.date(2026, 2, 11), dt.date(2026, 2, 11), "outside", "awaiting_plan")  # not held yet
+    days = xck_day_records(township_id=t, start=feb[0], end=feb[1])
+    assert conforms(days, list[DayRecordFact])
+    assert sorted((r["date"].day, r["person_id"]) for r in days) == [
+        (5, org.staff.pk),
+        (6, org.staff.pk),
+        (9, org.staff.pk),
+    ]
+    meals = xck_meals(township_id=t, start=feb[0], end=feb[1])
+    assert conforms(meals, list[MealFact])
+    assert [(m["id"], m["in_canteen"], m["ends_at"], m["person_id"]) for m in meals] == [
+        (two_days.pk, True, None, org.clerk.pk)
+    ]
