@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -124,14 +126,27 @@ def index(request):
     )
 
 
+PUNCH_DEVICE_COOKIE = "punch_device"
+
+
 @login_required
 @require_POST
 def punch(request):
     user = _township_user(request)
     form = PunchForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {}
+    # The browser's own token (a long-lived cookie): two people punching from one browser in
+    # quick succession is what R-XCK-2 looks for.
+    token = request.COOKIES.get(PUNCH_DEVICE_COOKIE, "")
+    if not (len(token) == 16 and all(c in "0123456789abcdef" for c in token)):
+        token = secrets.token_hex(8)
     try:
-        p = services.punch_clock(actor=user, latitude=data.get("latitude"), longitude=data.get("longitude"))
+        p = services.punch_clock(
+            actor=user,
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            device=f"browser:{token}",
+        )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -144,7 +159,16 @@ def punch(request):
         else:
             messages.success(request, text)
     nxt = request.POST.get("next", "")
-    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("conduct:index"))
+    response = redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("conduct:index"))
+    response.set_cookie(
+        PUNCH_DEVICE_COOKIE,
+        token,
+        max_age=5 * 365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def _staged_punch_file(token: str):

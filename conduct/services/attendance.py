@@ -58,9 +58,12 @@ from .common import (
 # --- punches -------------------------------------------------------------------------------------
 
 
-def punch_clock(*, actor: User, latitude=None, longitude=None, now: dt.datetime | None = None) -> Punch:
+def punch_clock(
+    *, actor: User, latitude=None, longitude=None, now: dt.datetime | None = None, device: str = ""
+) -> Punch:
     """Clock in or out from the browser.  A punch far from the office is kept but marked; a
-    second click within a minute returns the first punch instead of adding another."""
+    second click within a minute returns the first punch instead of adding another.  ``device``
+    names the browser (its token), for R-XCK-2."""
     township_id = require_township(actor)
     real_now = timezone.now()
     now = now or real_now
@@ -73,7 +76,9 @@ def punch_clock(*, actor: User, latitude=None, longitude=None, now: dt.datetime 
         ).first()
         if recent is not None:
             return recent
-        punch = Punch(township_id=township_id, person=actor, at=now, source=PunchSource.BROWSER)
+        punch = Punch(
+            township_id=township_id, person=actor, at=now, source=PunchSource.BROWSER, device=device[:60]
+        )
         if latitude not in (None, "") and longitude not in (None, ""):
             punch.latitude, punch.longitude = latitude, longitude
             township = Township.objects.only("office_latitude", "office_longitude").get(pk=township_id)

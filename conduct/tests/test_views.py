@@ -47,6 +47,29 @@ def test_clock_in_from_the_page(org, login):
     assert Punch.objects.get(person=org.staff).source == "browser"
 
 
+def test_r_xck_2_a_browser_punch_names_its_browser_by_a_lasting_token(org, login):
+    """The punch keeps the browser's token (a cookie set on the first punch), so that two
+    people punching from one browser can be seen (R-XCK-2); a forged cookie is replaced."""
+    import time_machine
+
+    client = login(org.staff)
+    with time_machine.travel(dt.datetime(2026, 11, 16, 0, 30, tzinfo=dt.UTC), tick=False):
+        r = client.post(reverse("conduct:punch"), {"next": "/"})
+    token = r.cookies["punch_device"].value
+    assert len(token) == 16 and r.cookies["punch_device"]["httponly"]
+    assert Punch.objects.get(person=org.staff).device == f"browser:{token}"
+    other = login(org.colleague)  # the same browser (the same client and cookie), another person
+    with time_machine.travel(dt.datetime(2026, 11, 16, 0, 30, 20, tzinfo=dt.UTC), tick=False):
+        other.post(reverse("conduct:punch"), {"next": "/"})
+    assert Punch.objects.get(person=org.colleague).device == f"browser:{token}"
+    client.cookies["punch_device"] = "not-a-token"
+    with time_machine.travel(dt.datetime(2026, 11, 16, 0, 32, tzinfo=dt.UTC), tick=False):
+        r = client.post(reverse("conduct:punch"), {"next": "/"})
+    assert r.status_code == 302
+    assert r.cookies["punch_device"].value not in ("not-a-token", token)
+    assert Punch.objects.filter(person=org.colleague).latest("at").device.startswith("browser:")
+
+
 def test_leave_form_shows_the_rule_on_the_field(org, login):
     client = login(org.staff)
     r = client.post(
