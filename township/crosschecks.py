@@ -669,7 +669,7 @@ def _lookback(start: dt.date) -> dt.date:
     return min(quarter, start - dt.timedelta(days=31))
 
 
-def _chunks(start: dt.date, end: dt.date):
+def month_chunks(start: dt.date, end: dt.date):
     """[start, end] by calendar month, so a year's run holds one month's records at a time."""
     day = start
     while day <= end:
@@ -691,7 +691,7 @@ def crosscheck_range(
     withdrawn.  Returns the findings due per rule.  ``progress(done, total)`` is called after each
     month."""
     counts = dict.fromkeys(rules, 0)
-    chunks = list(_chunks(start, end))
+    chunks = list(month_chunks(start, end))
     for i, (lo, hi) in enumerate(chunks, start=1):
         facts = Facts(township_id, _lookback(lo), hi)
         for rule_id in rules:
@@ -704,3 +704,45 @@ def crosscheck_range(
 def crosscheck_day(*, township_id: int, day: dt.date) -> dict[str, int]:
     """The nightly run for one day."""
     return crosscheck_range(township_id=township_id, start=day, end=day)
+
+
+# --- the evidence, for the inspectors' page ----------------------------------------------------
+
+
+def _shown(value) -> str:
+    if isinstance(value, Message):
+        return value.render()
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+            if timezone.is_aware(value)
+            else str(value)
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def evidence(finding) -> list[dict]:
+    """The records a cross-check finding rests on, side by side, as they were when it was raised:
+    what, when, where (half day, or coordinates and distance from the office), device, label and
+    the record's page (a path of this site, or "")."""
+    if not finding.message:
+        return []
+    try:
+        params = Message.from_json(finding.message).params
+    except (KeyError, ValueError, TypeError):
+        return []
+    sides = []
+    for prefix in ("a", "b"):
+        if f"{prefix}_what" not in params:
+            continue
+        url = str(params.get(f"{prefix}_url") or "")
+        sides.append(
+            {
+                key: _shown(params.get(f"{prefix}_{key}"))
+                for key in ("what", "when", "where", "device", "label")
+            }
+            | {"url": url if url.startswith("/") and not url.startswith("//") else ""}
+        )
+    return sides

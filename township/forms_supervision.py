@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from township.forms import BootstrapMixin
+from township.forms import BootstrapMixin, FindingFilterForm
 from township.models import Department, User
 from township.models.supervision import Indicator, ViolationType
 
@@ -85,4 +85,34 @@ class RatingForm(BootstrapMixin, forms.Form):
             self.add_error("department", _("A satisfaction rating rates a unit."))
         if data.get("kind") == "democratic" and not data.get("person"):
             self.add_error("person", _("A democratic appraisal rates a person."))
+        return data
+
+
+class CrosscheckFilterForm(FindingFilterForm):
+    """The cross-checks page: the findings filters, the rule chosen among R-XCK-1..8."""
+
+    rule = forms.ChoiceField(label=_("Rule"), required=False)
+
+    def __init__(self, *args, rules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", _("All"))] + [(r, r) for r in rules]
+        self.order_fields(["township", "rule", "department", "status", "date_from", "date_to"])
+
+
+class CrosscheckRunForm(BootstrapMixin, forms.Form):
+    """A range of dates to check again now (at most a year)."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("The end comes before the start."))
+            if (end - start).days > 366:
+                raise forms.ValidationError(_("Check at most a year at a time."))
+            if end > timezone.localdate():
+                raise forms.ValidationError(_("The range cannot end in the future."))
         return data

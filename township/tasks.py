@@ -111,11 +111,12 @@ def compute_appraisal(self, township_id: int, year: int, number: int, period: st
     from django.core.cache import cache
 
     from township.appraisal import appraisal_compute
+    from township.progress import progress_set
 
     key = _progress_key(township_id, period, year, number)
 
     def progress(done, total):
-        cache.set(key, {"done": done, "total": total, "task": self.request.id}, 3600)
+        progress_set(key, done, total, task=self.request.id)
 
     pause = settings.APPRAISAL_PAUSE_IN_TRANSACTION  # only the worker-kill test sets it
 
@@ -158,4 +159,46 @@ def appraisal_period_end(period: str = "quarter") -> int:
     ids = list(Township.objects.values_list("pk", flat=True))
     for pk in ids:
         compute_appraisal.delay(pk, year, number, period)
+    return len(ids)
+
+
+def crosscheck_progress_key(township_id: int, start: str, end: str) -> str:
+    return f"crosscheck-progress:{township_id}:{start}:{end}"
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=900,
+    time_limit=960,
+    autoretry_for=(OSError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def crosscheck_township(self, township_id: int, start: str, end: str) -> dict:
+    """R-XCK-1..8 for one township over [start, end] (ISO dates): findings due raised, those no
+    longer due withdrawn.  Idempotent; the progress is reported month by month."""
+    from township.crosschecks import crosscheck_range
+    from township.progress import progress_set
+
+    key = crosscheck_progress_key(township_id, start, end)
+    return crosscheck_range(
+        township_id=township_id,
+        start=dt.date.fromisoformat(start),
+        end=dt.date.fromisoformat(end),
+        progress=lambda done, total: progress_set(key, done, total, task=self.request.id),
+    )
+
+
+@shared_task
+def crosscheck_nightly() -> int:
+    """Beat, every night: the cross-record checks of the day before, one task per township."""
+    from township.models import Township
+
+    day = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    ids = list(Township.objects.values_list("pk", flat=True))
+    for pk in ids:
+        crosscheck_township.delay(pk, day, day)
     return len(ids)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from township import supervision
+from township import crosschecks, supervision
 from township.appraisal import (
     DESCRIPTIONS,
     appraisal_publish,
@@ -29,7 +29,14 @@ from township.appraisal import (
 )
 from township.comparison import comparison_chart, township_comparison
 from township.exports import export_filename
-from township.forms_supervision import IndicatorForm, RatingForm, SpotCheckForm, ViolationForm
+from township.forms_supervision import (
+    CrosscheckFilterForm,
+    CrosscheckRunForm,
+    IndicatorForm,
+    RatingForm,
+    SpotCheckForm,
+    ViolationForm,
+)
 from township.hooks import ask
 from township.models import Finding, FindingStatus, Role
 from township.models.supervision import (
@@ -42,9 +49,17 @@ from township.models.supervision import (
     SurveyRound,
     Violation,
 )
-from township.scoping import get_or_404, township_choice, township_ids_for, township_picker
-from township.selectors import department_list_for, department_options
-from township.tasks import _progress_key, compute_appraisal
+from township.progress import progress_set, progress_status
+from township.scoping import (
+    get_or_404,
+    reads_many_townships,
+    township_choice,
+    township_ids_for,
+    township_picker,
+    townships_for,
+)
+from township.selectors import department_list_for, department_options, finding_list_for
+from township.tasks import _progress_key, compute_appraisal, crosscheck_progress_key, crosscheck_township
 from township.views import paginate, role_required, year_param
 
 SUPERVISORS = (Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER)
@@ -344,15 +359,8 @@ def _job_status(user):
     job = cache.get(f"appraisal-job:{user.township_id}")
     if not job:
         return None
-    progress = cache.get(_progress_key(user.township_id, job["period"], job["year"], job["number"])) or {}
-    done, total = progress.get("done", 0), progress.get("total", 4)
-    return {
-        **job,
-        "done": done,
-        "total": total,
-        "percent": int(100 * done / total),
-        "finished": done >= total,
-    }
+    key = _progress_key(user.township_id, job["period"], job["year"], job["number"])
+    return {**job, **progress_status(key, total=4)}
 
 
 @require_POST
@@ -539,6 +547,9 @@ def triage(request):
                 raise Http404 from None
             else:
                 messages.success(request, _("%(n)d findings triaged.") % {"n": n})
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith(("//", "/\\")):
+        return redirect(nxt)
     return redirect(f"/findings/?{request.GET.urlencode()}")
 
 
@@ -719,3 +730,165 @@ def survey_round_reopen(request, pk):
     else:
         messages.success(request, _("Round reopened: findings that rested on it are withdrawn."))
     return redirect(f"{reverse('survey_list')}?year={rnd.year}")
+
+
+# --- cross-record checks (R-XCK-1..8) --------------------------------------------------------------
+
+
+def _crosscheck_job(user):
+    if not user.township_id:
+        return None
+    job = cache.get(f"crosscheck-job:{user.township_id}")
+    if not job:
+        return None
+    key = crosscheck_progress_key(user.township_id, job["start"], job["end"])
+    return {**job, **progress_status(key, total=job.get("months", 1))}
+
+
+@role_required(*SUPERVISORS)
+def crosscheck_list(request):
+    """交叉比对: the cross-record findings with their two records side by side, triaged here as on
+    the findings page; a chart of the findings by rule and month; an Excel export; a range run
+    on demand with its progress."""
+    user = request.user
+    many = reads_many_townships(user)
+    today = timezone.localdate()
+    form = CrosscheckFilterForm(
+        request.GET or None,
+        rules=crosschecks.RULES,
+        departments=department_options(user=user),
+        townships=townships_for(user) if many else (),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    start = filters.get("date_from") or dt.date(today.year, 1, 1)
+    end = filters.get("date_to") or today
+    qs = finding_list_for(
+        user=user,
+        township=filters.get("township"),
+        department=filters.get("department"),
+        status=filters.get("status") or "",
+        date_from=start,
+        date_to=end,
+    ).filter(rule_id__in=[filters["rule"]] if filters.get("rule") else crosschecks.RULES)
+    if request.GET.get("export") == "xlsx":
+        return _crosscheck_xlsx(qs, many)
+    months = (
+        qs.order_by()
+        .annotate(month=TruncMonth("on_date"))
+        .values_list("month", "rule_id")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, dict] = {}
+    for month, rule, n in months:
+        counts.setdefault(rule, {})[month.strftime("%Y-%m")] = n
+    labels, day = [], dt.date(start.year, start.month, 1)
+    while day <= end:
+        labels.append(day.strftime("%Y-%m"))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    chart = {
+        "type": "bar",
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {"label": rule, "data": [counts[rule].get(m, 0) for m in labels]}
+                for rule in crosschecks.RULES
+                if rule in counts
+            ],
+        },
+        "options": {"scales": {"x": {"stacked": True}, "y": {"stacked": True}}},
+    }
+    page = paginate(request, qs)
+    rows = [(f, crosschecks.evidence(f)) for f in page]
+    return render(
+        request,
+        "township/supervision/crosschecks.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": rows,
+            "chart": json.dumps(chart) if counts else "",
+            "can_triage": user.has_role(*supervision.INSPECTORS),
+            "can_run": user.has_role(*supervision.INSPECTORS) and user.township_id is not None,
+            "run_form": CrosscheckRunForm(initial={"start": today - dt.timedelta(days=1), "end": today}),
+            "many_townships": many,
+            "job": _crosscheck_job(user),
+        },
+    )
+
+
+def _crosscheck_xlsx(qs, many):
+    from township.exports import xlsx_response
+
+    rows = []
+    for f in qs[:20000]:
+        sides = crosschecks.evidence(f)
+        cells = []
+        for side in (sides + [{}, {}])[:2]:
+            cells += [
+                side.get("what", ""),
+                side.get("when", ""),
+                side.get("where", ""),
+                side.get("device", ""),
+            ]
+        rows.append(
+            [
+                *([f.township.name] if many else []),
+                f.rule_id,
+                f.on_date,
+                str(f.person or ""),
+                str(f.department or ""),
+                f.text,
+                *cells,
+                f.get_status_display(),
+            ]
+        )
+    side_headers = [_("Record"), _("Time"), _("Place"), _("Device")]
+    headers = [
+        _("Rule"),
+        _("Date"),
+        _("Person"),
+        _("Department"),
+        _("Detail"),
+        *[f"{h} A" for h in side_headers],
+        *[f"{h} B" for h in side_headers],
+        _("Status"),
+    ]
+    if many:
+        headers.insert(0, _("Township"))
+    return xlsx_response(export_filename(pgettext("file name", "cross-checks"), ext="xlsx"), headers, rows)
+
+
+@require_POST
+@role_required(*supervision.INSPECTORS)
+def crosscheck_start(request):
+    """Run the cross-record checks for a range now, in the worker; the page shows the progress."""
+    user = request.user
+    if not user.township_id:
+        raise PermissionDenied
+    form = CrosscheckRunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("crosscheck_list")
+    start, end = form.cleaned_data["start"].isoformat(), form.cleaned_data["end"].isoformat()
+    months = len(list(crosschecks.month_chunks(form.cleaned_data["start"], form.cleaned_data["end"])))
+    try:
+        progress_set(crosscheck_progress_key(user.township_id, start, end), 0, months)
+        crosscheck_township.delay(user.township_id, start, end)
+        cache.set(f"crosscheck-job:{user.township_id}", {"start": start, "end": end, "months": months}, 3600)
+    except Exception:  # broker or cache down: say so, never silently
+        messages.error(
+            request,
+            _("The job queue is not reachable right now; nothing was started. Try again in a minute."),
+        )
+    else:
+        messages.success(request, _("The cross-checks are running; the bar below shows their progress."))
+    return redirect("crosscheck_list")
+
+
+@role_required(*SUPERVISORS)
+def crosscheck_progress(request):
+    job = _crosscheck_job(request.user)
+    response = render(request, "township/supervision/crosscheck_progress.html", {"job": job})
+    if request.htmx and (not job or job["finished"]):
+        response.status_code = 286  # htmx: stop polling
+    return response

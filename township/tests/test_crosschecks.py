@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -496,3 +497,92 @@ def test_r_xck_1_to_8_queries_do_not_grow_with_the_township(org, other_org):
     _world(org, 10)
     _world(other_org, 50)
     assert _measure(org, 10) == _measure(other_org, 50)
+
+
+# --- the inspectors' page, the nightly task, the run on demand ----------------------------------
+
+
+def test_r_xck_1_inspectors_page_shows_both_records_triages_and_exports(org, other_org, login):
+    from township.models import Role
+
+    staff_leave = leave(org.staff, TUE)
+    punch(org.staff, TUE, dt.time(8, 25), source="browser", device="browser:ab12", distance=120)
+    leave(other_org.staff, TUE)
+    punch(other_org.staff, TUE, dt.time(8, 40))
+    run(org)
+    run(other_org)
+    mine = Finding.objects.get(township=org.township, rule_id="R-XCK-1")
+
+    client = login(org.inspector)
+    page = client.get("/supervision/crosschecks/?date_from=2026-11-01&date_to=2026-11-30")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'data-testid="crosscheck-{mine.pk}"' in html
+    assert f"/{staff_leave.pk}/" in html  # the leave's page, beside the punch
+    assert "2026-11-17 08:25:00" in html and "30.65000, 104.06000 · 120 m" in html and "browser:ab12" in html
+    assert "data-chart=" in html and "R-XCK-1" in html
+    assert other_org.staff.full_name not in html  # another township's finding
+    assert (
+        f"crosscheck-{mine.pk}" not in client.get("/supervision/crosschecks/?rule=R-XCK-2").content.decode()
+    )
+
+    export = client.get("/supervision/crosschecks/?export=xlsx")
+    assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
+
+    back = "/supervision/crosschecks/?rule=R-XCK-1"
+    r = client.post(
+        "/supervision/triage/",
+        {"ids": [mine.pk], "action": "dismiss", "reason": "他本人销假后来上班", "next": back},
+    )
+    assert r.status_code == 302 and r.url == back
+    mine.refresh_from_db()
+    assert (mine.status, mine.resolution, mine.resolved_by) == (
+        "dismissed",
+        "他本人销假后来上班",
+        org.inspector,
+    )
+    run(org)  # an inspector's decision stays as decided
+    mine.refresh_from_db()
+    assert mine.status == "dismissed" and mine.resolved_by == org.inspector
+
+    # A county-level inspector sees both townships, with a township column.
+    county = UserFactory(
+        township=None, county=org.township.county, roles=[Role.INSPECTOR, Role.STAFF], is_staff=True
+    )
+    html = login(county).get("/supervision/crosschecks/").content.decode()
+    assert org.township.name in html and other_org.township.name in html
+    assert Finding.objects.filter(rule_id="R-XCK-1").count() == 2
+
+
+def test_r_xck_1_nightly_task_and_the_run_on_demand_with_its_progress(org, login):
+    from township.tasks import crosscheck_nightly
+
+    staff_leave = leave(org.staff, dt.date(2026, 11, 27))  # the Friday before the frozen Monday
+    punch(org.staff, dt.date(2026, 11, 27), dt.time(8, 25))
+    with time_machine.travel(dt.datetime(2026, 11, 27, 19, 0, tzinfo=dt.UTC), tick=False):  # 03:00 Sat
+        assert crosscheck_nightly() >= 1  # eager in tests: the township's day is checked now
+    assert found("R-XCK-1") == [
+        (org.staff.pk, dt.date(2026, 11, 27), f"leave:{staff_leave.pk}:person:{org.staff.pk}")
+    ]
+
+    LeaveRequest.objects.filter(pk=staff_leave.pk).update(status="cancelled")
+    client = login(org.inspector)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    r = client.post("/supervision/crosschecks/run/", {"start": "2026-10-15", "end": "2026-11-29"})
+    assert r.status_code == 302
+    assert withdrawn("R-XCK-1") == [
+        (org.staff.pk, dt.date(2026, 11, 27), f"leave:{staff_leave.pk}:person:{org.staff.pk}")
+    ]
+    done = client.get("/supervision/crosschecks/progress/", **htmx)
+    assert done.status_code == 286 and "2026-10-15" in done.content.decode()  # two months of two: done
+    # A range that ends in the future, or longer than a year, is refused and nothing runs.
+    r = client.post("/supervision/crosschecks/run/", {"start": "2025-01-01", "end": "2026-11-29"})
+    assert r.status_code == 302 and cache.get(f"crosscheck-job:{org.township.pk}")["start"] == "2026-10-15"
+    client.post("/supervision/crosschecks/run/", {"start": "2026-11-20", "end": "2026-12-02"})
+    assert cache.get(f"crosscheck-job:{org.township.pk}")["start"] == "2026-10-15"
+    assert (
+        login(org.principal)
+        .post("/supervision/crosschecks/run/", {"start": "2026-11-01", "end": "2026-11-02"})
+        .status_code
+        == 403
+    )
