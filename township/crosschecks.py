@@ -299,11 +299,17 @@ def r_xck_2(f: Facts, start: dt.date, end: dt.date) -> list[FindingSpec]:
 
 def r_xck_3(f: Facts, start: dt.date, end: dt.date) -> list[FindingSpec]:
     """A village visit for a half day in which the person's punches place them in the office, or
-    that falls in their approved leave or trip: one finding per visit."""
+    that falls in their approved leave or trip: one finding per visit.  The day's first and last
+    punches are clocking in before leaving for the village and out after coming back: a punch in
+    the office between them, in the visit's half, is what places the person there."""
+    by_day: dict[tuple[int, dt.date], list[dict]] = defaultdict(list)
+    for p in f.punches:  # in time order
+        by_day[(p["person_id"], timezone.localdate(p["at"]))].append(p)
     office: dict[tuple[int, dt.date, str], dict] = {}
-    for p in f.punches:
-        if p["source"] != "correction" and not p["outside_radius"]:
-            office.setdefault((p["person_id"], timezone.localdate(p["at"]), f.half_of(p["at"])), p)
+    for (pid, day), punches in by_day.items():
+        for p in punches[1:-1]:
+            if p["source"] != "correction" and not p["outside_radius"]:
+                office.setdefault((pid, day, f.half_of(p["at"])), p)
     out = []
     for v in f.visits:
         if not start <= v["date"] <= end:

@@ -253,13 +253,23 @@ def test_r_xck_2_two_people_punching_from_one_browser_three_times_a_month(org):
 
 def test_r_xck_3_village_visit_while_the_punches_say_office_or_on_leave(org):
     in_office = visit(org.staff, MON)  # a whole day in the village ...
+    punch(org.staff, MON, dt.time(8, 20))  # (clocked in before leaving for it)
     punch(org.staff, MON, dt.time(15, 2))  # ... and an afternoon punch in the office
+    punch(org.staff, MON, dt.time(18, 5))  # (clocked out when back)
+    # near miss: a whole day in the village, clocked in before and out after it
+    visit(org.leader, MON)
+    punch(org.leader, MON, dt.time(8, 12))
+    punch(org.leader, MON, dt.time(18, 30))
     # near misses: an afternoon visit after a morning in the office; a morning visit with the
     # evening punch outside the radius.
     visit(org.colleague, TUE, "pm")
     punch(org.colleague, TUE, dt.time(8, 28))
+    punch(org.colleague, TUE, dt.time(11, 50))
+    punch(org.colleague, TUE, dt.time(18, 1))
     visit(org.clerk, TUE, "am")
-    punch(org.clerk, TUE, dt.time(11, 40), source="browser", distance=5200, outside=True)
+    punch(org.clerk, TUE, dt.time(8, 30))
+    punch(org.clerk, TUE, dt.time(10, 40), source="browser", distance=5200, outside=True)
+    punch(org.clerk, TUE, dt.time(18, 0))
     # a morning visit during a morning's leave
     head_leave = leave(org.head, WED, half="am")
     on_leave = visit(org.head, WED, "am")
@@ -451,6 +461,8 @@ def _world(org, n):
             punch(p, day, dt.time(8, 20, i % 60), source="browser", device=f"browser:{i // 2}")
         leave(p, WED)
         visit(p, THU)
+        punch(p, THU, dt.time(11, 0, i % 60))  # between the day's clocking in and out: in the office
+        punch(p, THU, dt.time(18, 0, i % 60))
         WorkLog.objects.create(township=org.township, person=p, date=WED, content="x")
         expense(p, MON, "1500.00", payee=f"店{i}")
         expense(p, TUE, "1500.00", payee=f"店{i}", status="pending")
