@@ -539,3 +539,39 @@ def test_admin_changes_a_policy_setting_with_a_reason(demo, chromium):
     finally:
         w.close()
     walk_menus(chromium, demo, "xitong")
+
+
+def test_anquan_signs_a_colleague_out_on_every_device(demo, chromium):
+    from township.models.security import SecurityEvent
+
+    person = _user("ganbu1")
+    w = Walk(chromium, demo.url, "anquan", "zh", "phone")
+    try:
+        w.go(f"/people/{person.pk}/", "person")
+        w.page.click("#end-sessions")  # confirmed (the walk accepts the dialog)
+        w.page.wait_for_load_state("networkidle")
+        w.check("sessions-ended")
+        assert SecurityEvent.objects.filter(
+            kind="sessions_ended", person_id=person.pk, detail__by="anquan"
+        ).exists()
+        w.menu()
+    finally:
+        w.close()
+    walk_menus(chromium, demo, "anquan", skip=("zh", "phone"))
+
+
+def test_shenji_reads_the_security_log_checks_the_chains_and_exports(demo, chromium):
+    w = Walk(chromium, demo.url, "shenji", "en", "desktop")
+    try:
+        w.go("/audit/security-log/", "security-log")
+        assert w.page.locator("[data-chain-status=intact]").count() == 2
+        assert w.page.locator("#security-log tbody tr").count() > 0
+        with w.page.expect_download() as download:
+            w.page.locator("a[href*='export=xlsx']").click()
+        assert download.value.suggested_filename.endswith(".xlsx")
+        w.go("/audit/role-grants/", "role-grants")
+        w.go("/audit/trail/", "audit-trail")
+        w.menu()
+    finally:
+        w.close()
+    walk_menus(chromium, demo, "shenji", skip=("en", "desktop"))
