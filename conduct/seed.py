@@ -247,3 +247,81 @@ def seed_conduct(*, township, size, rng, today):
     horizon = 365 if size == "normal" else 30
     for day in working_days(max(start, today - dt.timedelta(days=horizon)), yesterday, township=township):
         attendance_compute_day(township_id=township.pk, day=day)
+
+
+@demo_seeder(35, "cross-check cases in attendance")
+def seed_crosscheck_cases(*, township, size, rng, today):
+    """A handful of true cases of the cross-record checks (township.crosschecks) among the ordinary
+    records, so that an inspector sees them on day one: leave approved for days the person
+    punched in at the office as usual (R-XCK-1), two colleagues punching from one browser seconds
+    apart on three days of a month (R-XCK-2), a punch in the middle of a morning that the village
+    work's demo logs as a day in a village (R-XCK-3), a work log written for a day of leave
+    (R-XCK-4)."""
+    from conduct.models import LeaveRequest, Punch, PunchSource, TripRequest, WorkLog
+    from conduct.services.common import aware
+    from township.models import Role, User
+    from township.workcalendar import working_days
+
+    days = working_days(today - dt.timedelta(days=45), today - dt.timedelta(days=2), township=township)
+    people = list(
+        User.objects.filter(township=township, is_active=True)
+        .exclude(groups__name=Role.PRINCIPAL_LEADER)
+        .order_by("pk")
+    )
+    if len(days) < 15 or len(people) < 8:
+        return
+    window = {"start_date__lte": days[-1], "end_date__gte": days[0]}
+    busy = set(LeaveRequest.objects.filter(township=township, **window).values_list("person_id", flat=True))
+    busy |= set(TripRequest.objects.filter(township=township, **window).values_list("person_id", flat=True))
+    free = [p for p in people if p.pk not in busy]
+    if len(free) < 6:
+        return
+    a, b, c, d, e, f = rng.sample(free, 6)
+
+    def leave(person, first, last, reason):
+        n = len([x for x in days if first <= x <= last])
+        return LeaveRequest.objects.create(
+            township=township,
+            person=person,
+            kind="personal",
+            start_date=first,
+            end_date=last,
+            days=Decimal(n),
+            reason=reason,
+            status="approved",
+        )
+
+    def punch(person, day, t, **kw):
+        Punch.objects.get_or_create(
+            person=person,
+            at=aware(day, t),
+            defaults={"township": township, "source": PunchSource.DEVICE, **kw},
+        )
+
+    # R-XCK-1: leave for a day, and the office's machine saw them come in and leave.
+    for person, day in ((a, days[-3]), (b, days[-9])):
+        leave(person, day, day, "家中有事")
+        punch(person, day, dt.time(8, 24, 37), device="考勤机-1")
+        punch(person, day, dt.time(18, 6, 12), device="考勤机-1")
+    # R-XCK-2: one browser, two people, 20-odd seconds apart, on three days of one month.
+    by_month: dict[dt.date, list[dt.date]] = {}
+    for x in days:
+        by_month.setdefault(x.replace(day=1), []).append(x)
+    month_days = max((v for v in by_month.values() if len(v) >= 3), key=lambda v: v[0])
+    shared = f"browser:{rng.getrandbits(64):016x}"
+    for day in month_days[:3]:
+        at = dt.time(8, 21, rng.randint(0, 20))
+        punch(c, day, at, source=PunchSource.BROWSER, device=shared)
+        later = (dt.datetime.combine(day, at) + dt.timedelta(seconds=rng.randint(15, 40))).time()
+        punch(d, day, later, source=PunchSource.BROWSER, device=shared)
+    # R-XCK-3 (with the village work's demo, which logs a whole day in a village for it): a day
+    # with a punch at the office's machine in the middle of the morning.
+    for t in (dt.time(8, 26, 5), dt.time(10, 52, 40), dt.time(18, 3, 9)):
+        punch(f, days[-5], t, device="考勤机-1")
+    # R-XCK-4: two days of sick leave, and a work log of the second one.
+    leave(e, days[-14], days[-13], "感冒发烧就医")
+    WorkLog.objects.update_or_create(
+        person=e,
+        date=days[-13],
+        defaults={"township": township, "content": "整理村级财务台账，起草季度工作总结"},
+    )

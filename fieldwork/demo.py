@@ -268,3 +268,57 @@ def seed_fieldwork(*, township, size, rng, today):
                 )
     Pairing.objects.bulk_create(pairings, ignore_conflicts=True)
     AssistanceRecord.objects.bulk_create(records, batch_size=2000)
+
+
+@demo_seeder(62, "cross-check cases in village work")
+def seed_crosscheck_cases(*, township, size, rng, today):
+    """A handful of true cases of R-XCK-3 among the ordinary visits: a whole day in a village
+    logged for a day whose punches put the person in the office in the middle of the morning,
+    and a village visit logged during a whole day of approved leave.  Punches and leave are
+    asked of the attendance app (township.hooks), which this app never imports."""
+    from fieldwork.models import DayPart, Transport, VillageVisit
+    from township.hooks import ask
+    from township.models import Village
+
+    start, end = today - dt.timedelta(days=45), today - dt.timedelta(days=2)
+    villages = list(Village.objects.filter(township=township).order_by("pk"))
+    if not villages:
+        return
+    punches: dict[tuple[int, dt.date], list[dict]] = {}
+    for answer in ask("xck_punches", township_id=township.pk, start=start, end=end):
+        for p in sorted(answer, key=lambda p: p["at"]):
+            punches.setdefault((p["person_id"], timezone.localdate(p["at"])), []).append(p)
+    busy = set(
+        VillageVisit.objects.filter(township=township, date__range=(start, end)).values_list(
+            "person_id", "date"
+        )
+    )
+    in_office = [
+        key
+        for key, day in sorted(punches.items())
+        if len(day) >= 3 and not any(p["outside_radius"] for p in day) and key not in busy
+    ]
+    on_leave = [
+        (a["person_id"], a["date"])
+        for answer in ask("xck_absences", township_id=township.pk, start=start, end=end)
+        for a in answer
+        if a["kind"] == "leave" and a["half"] == "full" and (a["person_id"], a["date"]) not in busy
+    ]
+    picks = in_office[:2] + rng.sample(on_leave, min(2, len(on_leave)))
+    VillageVisit.objects.bulk_create(
+        [
+            VillageVisit(
+                township=township,
+                person_id=pid,
+                village=rng.choice(villages),
+                date=day,
+                part=DayPart.FULL,
+                days=Decimal("1"),
+                purposes=["research"],
+                transport=Transport.BUS,
+                people_met="村支书、村主任",
+                summary="走访农户，了解生产生活情况",
+            )
+            for pid, day in dict.fromkeys(picks)
+        ]
+    )

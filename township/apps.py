@@ -43,6 +43,14 @@ class TownshipConfig(AppConfig):
                 order=80,
             ),
             NavItem(
+                _("Cross-checks"),
+                "crosscheck_list",
+                "intersect",
+                roles=(Role.INSPECTOR, Role.ADMINISTRATOR, Role.PRINCIPAL_LEADER),
+                group="supervision",
+                order=80,
+            ),
+            NavItem(
                 _("Violations"),
                 "violation_list",
                 "exclamation-octagon",

@@ -8,6 +8,18 @@ from township.models import Finding, FindingStatus, Role, User
 from township.models.supervision import Handling, SpotCheck, Violation, ViolationStatus
 
 
+@demo_seeder(890, "cross-checks")
+def seed_crosschecks(*, township, size, rng, today):
+    """The cross-record checks (R-XCK-1..8) over the demo's last two quarters, as the nightly job
+    would have run them: the cases each app's demo planted are findings on day one."""
+    from township.crosschecks import crosscheck_range
+
+    quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    start = (quarter - dt.timedelta(days=1)).replace(day=1)
+    start = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    crosscheck_range(township_id=township.pk, start=start, end=today - dt.timedelta(days=1))
+
+
 @demo_seeder(900, "supervision")
 def seed_supervision(*, township, size, rng, today):
     from township.appraisal import appraisal_compute, appraisal_publish, current_quarter, last_quarter

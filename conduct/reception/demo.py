@@ -418,3 +418,116 @@ def seed(*, township, size, rng, today):
             published_at=published_at,
             published_by=accountant,
         )
+
+
+@demo_seeder(65, "cross-check cases in receptions and expenses")
+def seed_crosscheck_cases(*, township, size, rng, today):
+    """A handful of true cases of the cross-record checks (township.crosschecks) among the ordinary
+    records: an office purchase split in two under the head's approval limit (R-XCK-5), the
+    official car driven by someone on approved leave and fuel claimed for a village visit on a
+    Sunday that the visit log does not have (R-XCK-6), one unit received with a meal three times
+    this quarter (R-XCK-7), a reception with a meal on a Saturday (R-XCK-8).  The days of leave
+    and the visits are asked of the other apps (township.hooks), which this app never imports;
+    it runs after the village work's demo."""
+    from township.hooks import ask
+    from township.workcalendar import working_days
+
+    from .services import quarter_bounds
+
+    finance = _people(township, Role.FINANCE_CLERK)
+    clerks = _people(township, Role.OFFICE_CLERK)
+    staff = list(User.objects.filter(township=township, is_active=True).order_by("pk"))
+    car = Vehicle.objects.filter(township=township).order_by("pk").first()
+    days = working_days(today - dt.timedelta(days=40), today - dt.timedelta(days=2), township=township)
+    if not finance or not clerks or car is None or len(days) < 10 or len(staff) < 6:
+        return
+    accountant, clerk = finance[0], clerks[0]
+
+    def expense(day, amount, payee, category, **kw):
+        return Expense.objects.create(
+            township=township,
+            spent_on=day,
+            category=category,
+            payee=payee,
+            amount=Decimal(amount),
+            status=ExpenseStatus.APPROVED,
+            recorded_by=kw.pop("by", accountant),
+            decided_at=timezone.now(),
+            **kw,
+        )
+
+    # R-XCK-5: ¥1,800 and ¥1,650 of printer toner from one shop three days apart.
+    expense(days[-9], "1800.00", "城关文印耗材店", "office", description="打印机硒鼓")
+    expense(days[-7], "1650.00", "城关文印耗材店", "office", description="打印机硒鼓（补）")
+    # R-XCK-6: the car taken out by someone on a whole day of approved leave.
+    absences = [
+        a
+        for answer in ask("xck_absences", township_id=township.pk, start=days[0], end=days[-1])
+        for a in answer
+        if a["kind"] == "leave" and a["half"] == "full"
+    ]
+    if absences:
+        away = rng.choice(absences)
+        departs = timezone.make_aware(dt.datetime.combine(away["date"], dt.time(9, 40)))
+        VehicleUse.objects.create(
+            township=township,
+            vehicle=car,
+            driver_id=away["person_id"],
+            purpose="送材料到县政府",
+            route="镇政府—县政府—镇政府",
+            departs_at=departs,
+            returned_at=departs + dt.timedelta(hours=3),
+            odometer_out=car.odometer,
+            odometer_in=car.odometer + 42,
+            logged_by=clerk,
+        )
+        Vehicle.objects.filter(pk=car.pk).update(odometer=car.odometer + 42)
+    # ... and fuel claimed for a "village visit" on a Sunday when the claimant logged none.
+    sunday = today - dt.timedelta(days=(today.weekday() + 1) % 7 or 7)
+    visited = {
+        v["person_id"]
+        for answer in ask("xck_visits", township_id=township.pk, start=sunday, end=sunday)
+        for v in answer
+    }
+    expense(
+        sunday,
+        "120.00",
+        "中石化加油站",
+        "vehicle",
+        by=rng.choice([p for p in staff if p.pk not in visited] or staff),
+        is_fuel=True,
+        transport="official_vehicle",
+        village_visit=True,
+        description="下村加油",
+    )
+
+    def reception(day, unit, purpose):
+        return ReceptionRecord.objects.create(
+            township=township,
+            visiting_unit=unit,
+            letter_reference=f"市农函〔{day.year}〕{day:%m%d}号",
+            letter_scan="reception/letters/demo/xck.pdf",
+            purpose=purpose,
+            place="镇政府会议室",
+            start_date=day,
+            end_date=day,
+            guest_count=4,
+            handler=clerk,
+            meal="canteen",
+            meal_count=1,
+            meal_cost=Decimal("280.00"),
+            status=ReceptionStatus.SIGNED,
+            items_provided="工作餐",
+            recorded_by=clerk,
+        )
+
+    # R-XCK-7: the same unit received with a meal three times this quarter.
+    q_start, _q_end = quarter_bounds(today.year, (today.month - 1) // 3 + 1)
+    quarter_days = [d for d in days if d >= q_start]
+    if len(quarter_days) < 3:
+        quarter_days = days[:3]  # early in a quarter: three days of the last one
+    for day, purpose in zip(quarter_days[-3:], ["调研春耕生产", "回访调研春耕生产", "再次调研"], strict=True):
+        reception(day, "市乡村振兴局调研组", purpose)
+    # R-XCK-8: a reception with a meal on a Saturday.
+    saturday = today - dt.timedelta(days=(today.weekday() - 5) % 7 or 7)
+    reception(saturday, "邻县考察团", "考察产业项目")

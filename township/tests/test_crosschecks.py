@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from conduct.models import LeaveRequest, Punch, TripRequest, WorkLog
@@ -598,3 +599,36 @@ def test_r_xck_1_nightly_task_and_the_run_on_demand_with_its_progress(org, login
         .status_code
         == 403
     )
+
+
+def test_r_xck_1_to_8_the_demo_plants_a_true_case_of_each_rule(org):
+    """seed_demo's cross-check parts (each app plants its side of the cases, asking the others
+    through the hooks) and the core's run of the checks: every rule has an open finding."""
+    import random
+
+    from conduct.reception.demo import seed_crosscheck_cases as reception_cases
+    from conduct.seed import seed_crosscheck_cases as conduct_cases
+    from fieldwork.demo import seed_crosscheck_cases as fieldwork_cases
+    from township.demo import seed_crosschecks
+
+    Vehicle.objects.create(township=org.township, plate="川R01A01", odometer=20000)
+    VillageFactory(township=org.township)
+    today = dt.date(2026, 11, 30)
+    kw = {"township": org.township, "size": "normal", "rng": random.Random(2026), "today": today}
+    for seeder in (conduct_cases, fieldwork_cases, reception_cases, seed_crosschecks):
+        seeder(**kw)
+    by_rule = {rule: n for rule, n in Finding.objects.values_list("rule_id").annotate(n=Count("pk"))}
+    assert set(by_rule) == {f"R-XCK-{n}" for n in range(1, 9)}
+    # two punches on leave; one pair of browsers; the visit on the morning punched in the office
+    # and the two on days of leave (of three such days); a work log on leave; the split toner;
+    # the car and the Sunday's fuel; the unit received thrice; the Saturday's meal.
+    assert by_rule == {
+        "R-XCK-1": 2,
+        "R-XCK-2": 1,
+        "R-XCK-3": 3,
+        "R-XCK-4": 1,
+        "R-XCK-5": 1,
+        "R-XCK-6": 2,
+        "R-XCK-7": 1,
+        "R-XCK-8": 1,
+    }
