@@ -67,7 +67,7 @@ bench: install
 #   flock /tmp/mutants.lock make mutants MODULE=township/workcalendar.py [TESTS="paths"] [JOBS=2]
 mutants: install
 	@$(SERVICES) && \
-	  $(BIN)/python manage.py compile_translations >/dev/null && \
+	  $(BIN)/python manage.py compile_translations --skip-checks >/dev/null && \
 	  $(BIN)/python -m township.devtools.mutants $(if $(MODULE),--module $(MODULE)) \
 	    $(if $(TESTS),--tests $(TESTS)) $(if $(JOBS),--jobs $(JOBS))
 
