@@ -584,6 +584,42 @@ def measure_compute_day() -> dict:
     return out
 
 
+def measure_crosschecks() -> dict:
+    """The cross-record checks (R-XCK-1..8, township.crosschecks) of the largest township: the
+    nightly run for yesterday (goal 2 s) and a whole year's run (goal 60 s), each rolled back,
+    with their queries and the findings due."""
+    from township.crosschecks import crosscheck_range
+
+    township = _largest_township()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    people = User.objects.filter(township=township, is_active=True).count()
+    out: dict = {"people": people}
+    for name, start, goal in (
+        ("nightly", yesterday, 2000),
+        ("year", yesterday - dt.timedelta(days=364), 60000),
+    ):
+
+        def run(start=start):
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                counts = crosscheck_range(township_id=township.pk, start=start, end=yesterday)
+                seconds = time.perf_counter() - t0
+            return seconds, len(ctx), counts
+
+        (seconds, queries, counts), _ = rolled_back(run)
+        out[name] = {
+            "from": start.isoformat(),
+            "to": yesterday.isoformat(),
+            "time_ms": ms(seconds),
+            "queries": queries,
+            "findings_due": counts,
+            "goal_ms": goal,
+            "meets_goal": ms(seconds) <= goal,
+        }
+    out["meets_goal"] = out["nightly"]["meets_goal"] and out["year"]["meets_goal"]
+    return out
+
+
 # --- peak memory, in a child process ---------------------------------------------------------------
 
 
@@ -620,6 +656,18 @@ def probe(kind: str, *, file: str | None = None) -> dict:
 
         def work():
             _import_once(Path(file), clerk)
+    elif kind == "crosschecks_year":
+        from township.crosschecks import crosscheck_range
+
+        township = _largest_township()
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+        def work():
+            rolled_back(
+                lambda: crosscheck_range(
+                    township_id=township.pk, start=yesterday - dt.timedelta(days=364), end=yesterday
+                )
+            )
     elif kind in HOSTILE:
         content = Path(file).read_bytes()
 
@@ -661,6 +709,9 @@ def measure_memory(*, import_file: str | None) -> dict:
     out = {"appraisal_worker": run_probe("appraisal")}
     out["appraisal_worker"]["goal_mb"] = 300
     out["appraisal_worker"]["meets_goal"] = out["appraisal_worker"].get("peak_rss_mb", 1e9) <= 300
+    out["crosschecks_year"] = run_probe("crosschecks_year")
+    out["crosschecks_year"]["goal_mb"] = 300
+    out["crosschecks_year"]["meets_goal"] = out["crosschecks_year"].get("peak_rss_mb", 1e9) <= 300
     if import_file and apps.is_installed("conduct"):
         out["import_100k"] = run_probe("import", file=import_file)
         out["import_100k"]["goal_mb"] = 200

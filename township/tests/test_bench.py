@@ -99,3 +99,15 @@ def test_bench_hostile_files_are_refused_by_the_import_door_in_a_child_process(t
     for kind in result.values():
         assert "error" not in kind, kind
         assert kind["time_ms"] > 0 and kind["peak_rss_mb"] > 0 and "meets_goal" in kind
+
+
+def test_bench_crosschecks_measure_times_the_nightly_run_and_a_year_and_rolls_back(org):
+    out = StringIO()
+    call_command("bench", "--here", "--only", "crosschecks", stdout=out)
+    report = json.loads(out.getvalue())
+    x = report["measures"]["crosschecks"]
+    assert "error" not in x, x
+    assert x["nightly"]["queries"] > 0 and x["year"]["queries"] >= x["nightly"]["queries"]
+    assert set(x["year"]["findings_due"]) == {f"R-XCK-{n}" for n in range(1, 9)}
+    assert {"crosschecks_nightly<=2s", "crosschecks_year<=60s"} <= set(report["summary"])
+    assert not Finding.objects.filter(rule_id__startswith="R-XCK").exists()  # rolled back

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from township.bench.env import BENCH_DB, MARKER, bench_environ, database_name, ensure_database
 
-ALL = ("appraisal", "pages", "import", "compute_day", "memory", "hostile", "web")
+ALL = ("appraisal", "pages", "import", "compute_day", "crosschecks", "memory", "hostile", "web")
 
 
 class Command(BaseCommand):
@@ -118,6 +118,7 @@ class Command(BaseCommand):
                 rows=opts["import_rows"], runs=opts["runs"], workdir=measures.workdir()
             ),
             "compute_day": measures.measure_compute_day,
+            "crosschecks": measures.measure_crosschecks,
             "memory": lambda: measures.measure_memory(
                 import_file=str(measures.workdir() / "punches-100k.csv")
                 if (measures.workdir() / "punches-100k.csv").exists()
@@ -200,8 +201,12 @@ def _summary(results: dict) -> dict:
     c = results.get("compute_day", {})
     if "meets_goal" in c:
         out["compute_day<1s"] = c["meets_goal"]
+    x = results.get("crosschecks", {})
+    for key, goal in (("nightly", "2s"), ("year", "60s")):
+        if key in x:
+            out[f"crosschecks_{key}<={goal}"] = x[key]["meets_goal"]
     m = results.get("memory", {})
-    for key in ("appraisal_worker", "import_100k"):
+    for key in ("appraisal_worker", "crosschecks_year", "import_100k"):
         if key in m:
             out[f"memory_{key}"] = m[key].get("meets_goal", False)
     for kind, result in (results.get("hostile") or {}).items():
