@@ -85,16 +85,22 @@ def _flat(answers: list) -> list:
 
 
 class Facts:
-    """The apps' answers for one township over [since, until], each question asked once."""
+    """The apps' answers needed to check [start, end] for one township, each question asked once
+    and as far back as its rules look: the month's punches (R-XCK-2 counts a month; R-XCK-3 needs
+    whole days), two months of expenses before ``start`` (R-XCK-5's windows of up to 31 days, and
+    the window before, decide which run of expenses a finding belongs to), the
+    quarter's meals (R-XCK-7 counts a quarter); the rest over [start, end]."""
 
-    def __init__(self, township_id: int, since: dt.date, until: dt.date):
-        self.township_id, self.since, self.until = township_id, since, until
+    def __init__(self, township_id: int, start: dt.date, end: dt.date):
+        self.township_id, self.start, self.end = township_id, start, end
+        self.month_start = start.replace(day=1)
+        self.quarter_start = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
         self._settings: dict[int, dict] = {}
 
     @cached_property
     def punches(self) -> list[dict]:
         return sorted(
-            _flat(ask("xck_punches", township_id=self.township_id, start=self.since, end=self.until)),
+            _flat(ask("xck_punches", township_id=self.township_id, start=self.month_start, end=self.end)),
             key=lambda p: (p["at"], p["id"]),
         )
 
@@ -102,7 +108,7 @@ class Facts:
     def absences(self) -> dict[tuple[int, dt.date], list[dict]]:
         out: dict[tuple[int, dt.date], list[dict]] = defaultdict(list)
         for a in sorted(
-            _flat(ask("xck_absences", township_id=self.township_id, start=self.since, end=self.until)),
+            _flat(ask("xck_absences", township_id=self.township_id, start=self.start, end=self.end)),
             key=lambda a: (a["kind"], a["id"]),
         ):
             out[(a["person_id"], a["date"])].append(a)
@@ -111,35 +117,42 @@ class Facts:
     @cached_property
     def visits(self) -> list[dict]:
         return sorted(
-            _flat(ask("xck_visits", township_id=self.township_id, start=self.since, end=self.until)),
+            _flat(ask("xck_visits", township_id=self.township_id, start=self.start, end=self.end)),
             key=lambda v: (v["date"], v["id"]),
         )
 
     @cached_property
     def day_records(self) -> list[dict]:
         return sorted(
-            _flat(ask("xck_day_records", township_id=self.township_id, start=self.since, end=self.until)),
+            _flat(ask("xck_day_records", township_id=self.township_id, start=self.start, end=self.end)),
             key=lambda r: (r["date"], r["kind"], r["id"]),
         )
 
     @cached_property
     def expenses(self) -> list[dict]:
         return sorted(
-            _flat(ask("xck_expenses", township_id=self.township_id, start=self.since, end=self.until)),
+            _flat(
+                ask(
+                    "xck_expenses",
+                    township_id=self.township_id,
+                    start=self.start - dt.timedelta(days=62),
+                    end=self.end,
+                )
+            ),
             key=lambda e: (e["spent_on"], e["id"]),
         )
 
     @cached_property
     def vehicle_uses(self) -> list[dict]:
         return sorted(
-            _flat(ask("xck_vehicle_uses", township_id=self.township_id, start=self.since, end=self.until)),
+            _flat(ask("xck_vehicle_uses", township_id=self.township_id, start=self.start, end=self.end)),
             key=lambda u: (u["departs_at"], u["id"]),
         )
 
     @cached_property
     def meals(self) -> list[dict]:
         return sorted(
-            _flat(ask("xck_meals", township_id=self.township_id, start=self.since, end=self.until)),
+            _flat(ask("xck_meals", township_id=self.township_id, start=self.quarter_start, end=self.end)),
             key=lambda m: (m["start_date"], m["kind"], m["id"]),
         )
 
@@ -154,7 +167,10 @@ class Facts:
 
     @cached_property
     def working(self) -> set[dt.date]:
-        return set(working_days(self.since, self.until, township=self.township_id))
+        # a reception that starts by ``end`` may last past it
+        return set(
+            working_days(self.quarter_start, self.end + dt.timedelta(days=62), township=self.township_id)
+        )
 
     def settings(self, on: dt.date) -> dict:
         if on.year not in self._settings:
@@ -668,13 +684,6 @@ def _settle(township_id: int, rule_id: str, start: dt.date, end: dt.date, specs:
     return len(specs)
 
 
-def _lookback(start: dt.date) -> dt.date:
-    """How far back the answers must reach for [start, ...]: the quarter (R-XCK-7), the month
-    (R-XCK-2) and a month of days for split spending (R-XCK-5 at up to 31 days)."""
-    quarter = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
-    return min(quarter, start - dt.timedelta(days=31))
-
-
 def month_chunks(start: dt.date, end: dt.date):
     """[start, end] by calendar month, so a year's run holds one month's records at a time."""
     day = start
@@ -699,7 +708,7 @@ def crosscheck_range(
     counts = dict.fromkeys(rules, 0)
     chunks = list(month_chunks(start, end))
     for i, (lo, hi) in enumerate(chunks, start=1):
-        facts = Facts(township_id, _lookback(lo), hi)
+        facts = Facts(township_id, lo, hi)
         for rule_id in rules:
             counts[rule_id] += _settle(township_id, rule_id, lo, hi, CHECKS[rule_id](facts, lo, hi))
         if progress is not None:
@@ -752,3 +761,31 @@ def evidence(finding) -> list[dict]:
             | {"url": url if url.startswith("/") and not url.startswith("//") else ""}
         )
     return sides
+
+
+def crosscheck_night(*, township_id: int, day: dt.date, recheck_days: int = 92) -> dict[str, int]:
+    """The nightly run: ``day`` (the day before), then again every month of the last
+    ``recheck_days`` that holds an open cross-check finding, so that a finding withdraws itself
+    when its records change later (the leave cancelled, the expense rejected) and a record
+    entered late is checked.  Returns the findings due of ``day``."""
+    counts = crosscheck_range(township_id=township_id, start=day, end=day)
+    open_days = (
+        Finding.objects.filter(
+            township_id=township_id,
+            rule_id__in=RULES,
+            status=FindingStatus.OPEN,
+            on_date__gte=day - dt.timedelta(days=recheck_days),
+            on_date__lt=day,
+        )
+        .values_list("on_date", flat=True)
+        .distinct()
+    )
+    months = sorted({d.replace(day=1) for d in open_days})
+    for month in months:
+        last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        crosscheck_range(
+            township_id=township_id,
+            start=max(month, day - dt.timedelta(days=recheck_days)),
+            end=min(last, day - dt.timedelta(days=1)),
+        )
+    return counts

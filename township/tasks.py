@@ -192,13 +192,22 @@ def crosscheck_township(self, township_id: int, start: str, end: str) -> dict:
     )
 
 
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def crosscheck_night_township(township_id: int, day: str) -> dict:
+    """One township's nightly cross-record checks (township.crosschecks.crosscheck_night)."""
+    from township.crosschecks import crosscheck_night
+
+    return crosscheck_night(township_id=township_id, day=dt.date.fromisoformat(day))
+
+
 @shared_task
 def crosscheck_nightly() -> int:
-    """Beat, every night: the cross-record checks of the day before, one task per township."""
+    """Beat, every night: the cross-record checks of the day before, and again of the recent
+    months holding open cross-check findings, one task per township."""
     from township.models import Township
 
     day = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     ids = list(Township.objects.values_list("pk", flat=True))
     for pk in ids:
-        crosscheck_township.delay(pk, day, day)
+        crosscheck_night_township.delay(pk, day)
     return len(ids)

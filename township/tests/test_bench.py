@@ -108,6 +108,7 @@ def test_bench_crosschecks_measure_times_the_nightly_run_and_a_year_and_rolls_ba
     x = report["measures"]["crosschecks"]
     assert "error" not in x, x
     assert x["nightly"]["queries"] > 0 and x["year"]["queries"] >= x["nightly"]["queries"]
+    assert x["nightly_job"]["queries"] >= x["nightly"]["queries"]
     assert set(x["year"]["findings_due"]) == {f"R-XCK-{n}" for n in range(1, 9)}
     assert {"crosschecks_nightly<=2s", "crosschecks_year<=60s"} <= set(report["summary"])
     assert not Finding.objects.filter(rule_id__startswith="R-XCK").exists()  # rolled back

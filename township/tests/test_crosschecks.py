@@ -578,8 +578,21 @@ def test_r_xck_1_nightly_task_and_the_run_on_demand_with_its_progress(org, login
         (org.staff.pk, dt.date(2026, 11, 27), f"leave:{staff_leave.pk}:person:{org.staff.pk}")
     ]
 
+    # Ten days later the leave is cancelled: the next night's run (of the day before) checks the
+    # month that holds the open finding again, and withdraws it.
     LeaveRequest.objects.filter(pk=staff_leave.pk).update(status="cancelled")
+    with time_machine.travel(dt.datetime(2026, 12, 7, 19, 0, tzinfo=dt.UTC), tick=False):
+        crosscheck_nightly()
+    key = f"leave:{staff_leave.pk}:person:{org.staff.pk}"
+    assert withdrawn("R-XCK-1") == [(org.staff.pk, dt.date(2026, 11, 27), key)]
+    LeaveRequest.objects.filter(pk=staff_leave.pk).update(status="approved")  # (for the range run)
+    with time_machine.travel(dt.datetime(2026, 12, 8, 19, 0, tzinfo=dt.UTC), tick=False):
+        crosscheck_nightly()  # withdrawn, not open: the month is not checked again at night
+    assert withdrawn("R-XCK-1") == [(org.staff.pk, dt.date(2026, 11, 27), key)]
     client = login(org.inspector)
+    r = client.post("/supervision/crosschecks/run/", {"start": "2026-11-01", "end": "2026-11-29"})
+    assert found("R-XCK-1") == [(org.staff.pk, dt.date(2026, 11, 27), key)]  # due again: open again
+    LeaveRequest.objects.filter(pk=staff_leave.pk).update(status="cancelled")
     htmx = {"HTTP_HX_REQUEST": "true"}
     r = client.post("/supervision/crosschecks/run/", {"start": "2026-10-15", "end": "2026-11-29"})
     assert r.status_code == 302
