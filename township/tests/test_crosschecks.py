@@ -9,6 +9,7 @@ is a rest day.  The default settings: the morning ends for these checks at 13:00
 (R-EXP-1.head_limit), 3 a quarter (R-XCK-7), meals from 18:00 (R-XCK-8)."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -645,3 +646,25 @@ def test_r_xck_1_to_8_the_demo_plants_a_true_case_of_each_rule(org):
         "R-XCK-7": 1,
         "R-XCK-8": 1,
     }
+
+
+def test_r_xck_4_inspectors_page_queries_do_not_grow_with_its_findings(org, login):
+    """Three findings or twenty-five on the page: the same queries (the evidence is in each
+    finding's stored message)."""
+    client = login(org.inspector)
+    people = [UserFactory(township=org.township, department=org.department) for _ in range(25)]
+    for p in people[:3]:
+        leave(p, TUE)
+        WorkLog.objects.create(township=org.township, person=p, date=TUE, content="x")
+    run(org)
+    client.get("/supervision/crosschecks/")  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/supervision/crosschecks/").status_code == 200
+    for p in people[3:]:
+        leave(p, TUE)
+        WorkLog.objects.create(township=org.township, person=p, date=TUE, content="x")
+    run(org)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/supervision/crosschecks/")
+    assert len(re.findall(r'data-testid="crosscheck-\d+"', page.content.decode())) == 25
+    assert len(many.captured_queries) == len(few.captured_queries)
