@@ -270,7 +270,8 @@ def r_xck_2(f: Facts, start: dt.date, end: dt.date) -> list[FindingSpec]:
         for i, p in enumerate(punches):
             limit = f.settings(timezone.localdate(p["at"]))["R-XCK-2.seconds"]
             # the nearest earlier punch of someone else on this device (one event per punch)
-            for q in reversed(punches[:i]):
+            for j in range(i - 1, -1, -1):
+                q = punches[j]
                 if (p["at"] - q["at"]).total_seconds() > limit:
                     break
                 if q["person_id"] != p["person_id"]:
