@@ -223,7 +223,7 @@ def _punch_side(prefix: str, p: dict) -> dict:
 def r_xck_1(f: Facts, start: dt.date, end: dt.date) -> list[FindingSpec]:
     """A punch inside the office's radius (or on the office's machine) in a half day of approved
     leave or trip: one finding per person, absence and date, the first such punch as evidence."""
-    out: dict[str, FindingSpec] = {}
+    out: dict[tuple[str, dt.date], FindingSpec] = {}
     for p in f.punches:
         if p["source"] == "correction" or p["outside_radius"]:
             continue
@@ -234,9 +234,9 @@ def r_xck_1(f: Facts, start: dt.date, end: dt.date) -> list[FindingSpec]:
         if a is None:
             continue
         key = f"{a['kind']}:{a['id']}:person:{p['person_id']}"
-        if key in out:
+        if (key, day) in out:
             continue
-        out[key] = f.spec(
+        out[(key, day)] = f.spec(
             "R-XCK-1",
             person_id=p["person_id"],
             on_date=day,

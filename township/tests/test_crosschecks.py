@@ -194,12 +194,18 @@ def test_r_xck_1_punch_in_the_office_on_a_leave_day(org):
     # a trip: the companion punching in the office is flagged as the requester would be.
     trip(org.finance, FRI).companions.add(org.leader)
     punch(org.leader, FRI, dt.time(8, 10))
+    # two days of leave, a punch on each: a finding for each day
+    two_days = leave(org.principal, THU, FRI)
+    punch(org.principal, THU, dt.time(8, 0))
+    punch(org.principal, FRI, dt.time(17, 50))
 
     run(org)
     assert found("R-XCK-1") == sorted(
         [
             (org.staff.pk, TUE, f"leave:{staff_leave.pk}:person:{org.staff.pk}"),
             (org.leader.pk, FRI, f"trip:{TripRequest.objects.get().pk}:person:{org.leader.pk}"),
+            (org.principal.pk, THU, f"leave:{two_days.pk}:person:{org.principal.pk}"),
+            (org.principal.pk, FRI, f"leave:{two_days.pk}:person:{org.principal.pk}"),
         ]
     )
     f = Finding.objects.get(rule_id="R-XCK-1", person=org.staff)
@@ -209,14 +215,14 @@ def test_r_xck_1_punch_in_the_office_on_a_leave_day(org):
     assert "08:25" in f.text
 
     run(org)  # idempotent
-    assert Finding.objects.filter(rule_id="R-XCK-1").count() == 2
+    assert Finding.objects.filter(rule_id="R-XCK-1").count() == 4
 
     LeaveRequest.objects.filter(pk=staff_leave.pk).update(status="cancelled")
     run(org)
     assert withdrawn("R-XCK-1") == [(org.staff.pk, TUE, f"leave:{staff_leave.pk}:person:{org.staff.pk}")]
     LeaveRequest.objects.filter(pk=staff_leave.pk).update(status="approved")
     run(org)
-    assert len(found("R-XCK-1")) == 2 and withdrawn("R-XCK-1") == []
+    assert len(found("R-XCK-1")) == 4 and withdrawn("R-XCK-1") == []
 
 
 # --- R-XCK-2 ------------------------------------------------------------------------------------
