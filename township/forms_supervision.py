@@ -91,12 +91,29 @@ class RatingForm(BootstrapMixin, forms.Form):
 class CrosscheckFilterForm(FindingFilterForm):
     """The cross-checks page: the findings filters, the rule chosen among R-XCK-1..8."""
 
+    SORTS = {
+        "-date": ("-on_date", "-pk"),
+        "date": ("on_date", "pk"),
+        "rule": ("rule_id", "-on_date", "-pk"),
+        "person": ("person__full_name", "-on_date", "-pk"),
+    }
+
     rule = forms.ChoiceField(label=_("Rule"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-date", _("Newest first")),
+            ("date", _("Oldest first")),
+            ("rule", _("Rule")),
+            ("person", _("Person")),
+        ],
+    )
 
     def __init__(self, *args, rules=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = [("", _("All"))] + [(r, r) for r in rules]
-        self.order_fields(["township", "rule", "department", "status", "date_from", "date_to"])
+        self.order_fields(["township", "rule", "department", "status", "date_from", "date_to", "sort"])
 
 
 class CrosscheckRunForm(BootstrapMixin, forms.Form):

@@ -770,6 +770,7 @@ def crosscheck_list(request):
         date_from=start,
         date_to=end,
     ).filter(rule_id__in=[filters["rule"]] if filters.get("rule") else crosschecks.RULES)
+    qs = qs.order_by(*CrosscheckFilterForm.SORTS.get(filters.get("sort") or "-date", ("-on_date", "-pk")))
     if request.GET.get("export") == "xlsx":
         return _crosscheck_xlsx(qs, many)
     months = (

@@ -545,6 +545,16 @@ def test_r_xck_1_inspectors_page_shows_both_records_triages_and_exports(org, oth
     assert (
         f"crosscheck-{mine.pk}" not in client.get("/supervision/crosschecks/?rule=R-XCK-2").content.decode()
     )
+    leave(org.colleague, WED)
+    punch(org.colleague, WED, dt.time(8, 30))
+    run(org)
+    later = Finding.objects.get(township=org.township, person=org.colleague)
+
+    def order(sort):
+        html = client.get(f"/supervision/crosschecks/?sort={sort}").content.decode()
+        return [int(n) for n in re.findall(r'data-testid="crosscheck-(\d+)"', html)]
+
+    assert order("-date") == [later.pk, mine.pk] and order("date") == [mine.pk, later.pk]
 
     export = client.get("/supervision/crosschecks/?export=xlsx")
     assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
@@ -571,7 +581,7 @@ def test_r_xck_1_inspectors_page_shows_both_records_triages_and_exports(org, oth
     )
     html = login(county).get("/supervision/crosschecks/").content.decode()
     assert org.township.name in html and other_org.township.name in html
-    assert Finding.objects.filter(rule_id="R-XCK-1").count() == 2
+    assert Finding.objects.filter(rule_id="R-XCK-1").count() == 3
 
 
 def test_r_xck_1_nightly_task_and_the_run_on_demand_with_its_progress(org, login):
