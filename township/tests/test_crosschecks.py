@@ -364,6 +364,17 @@ def test_r_xck_5_split_spending_to_one_payee_within_seven_days(org):
     run(org)
     assert withdrawn("R-XCK-5") == [(org.finance.pk, dt.date(2026, 11, 23), f"expense:{first.pk}")]
 
+    # The township's administrator sets this year's window to 8 days on the policy page's
+    # service: the printer's two bills, eight days apart, are now one run of spending.
+    from township.policy import policy_set
+
+    policy_set(
+        actor=org.admin, key="R-XCK-5", year=2026, value="8", township=org.township, reason="县纪委要求"
+    )
+    run(org)
+    printer = Expense.objects.get(payee="印刷厂", spent_on=dt.date(2026, 11, 2))
+    assert found("R-XCK-5") == [(org.finance.pk, dt.date(2026, 11, 10), f"expense:{printer.pk}")]
+
 
 # --- R-XCK-6 ------------------------------------------------------------------------------------
 
