@@ -695,3 +695,19 @@ def test_r_xck_4_inspectors_page_queries_do_not_grow_with_its_findings(org, logi
         page = client.get("/supervision/crosschecks/")
     assert len(re.findall(r'data-testid="crosscheck-\d+"', page.content.decode())) == 25
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_r_xck_1_to_8_run_every_night_after_the_attendance():
+    """The beat entry: 02:40, after conduct's nightly attendance (01:10), for the day before."""
+    from django.conf import settings
+
+    from township.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["crosschecks-nightly"]
+    assert entry["task"] == "township.tasks.crosscheck_nightly"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {40})
+    attendance = app.conf.beat_schedule["conduct-nightly-attendance"]["schedule"]
+    assert min(attendance.hour) * 60 + min(attendance.minute) < 2 * 60 + 40
+    from township.tasks import crosscheck_nightly
+
+    assert crosscheck_nightly.name == entry["task"]
