@@ -146,18 +146,24 @@ def count(codes: dict[str, int | None]) -> dict:
     return c
 
 
+def _prepare_slots(jobs: int) -> None:
+    """Create or migrate the test database of each slot: the mutants' and one spare (mutmut's
+    own runs).  A mutant's pytest then uses it without running migrate (mutants_plugin)."""
+    for slot in range(jobs + 1):
+        subprocess.check_call(
+            [sys.executable, "-m", "township.devtools.mutants_plugin", str(slot)],
+            cwd=ROOT,
+            env=_mutants_env(),
+        )
+
+
 def run_module(module: str, tests: list[str], jobs: int) -> dict:
     if not (ROOT / module).is_file():
         raise SystemExit(f"make mutants: no such module {module}")
     print(f"\n=== make mutants MODULE={module}  (tests: {' '.join(tests)})", flush=True)
     started = time.monotonic()
     _fresh(module)
-    for slot in range(jobs + 1):  # the mutants' slots, and one spare (mutmut's own runs)
-        subprocess.check_call(
-            [sys.executable, "-m", "township.devtools.mutants_plugin", str(slot)],
-            cwd=ROOT,
-            env=_mutants_env(),
-        )
+    _prepare_slots(jobs)
     rc = _run_mutmut(module, tests, jobs)
     codes = _meta(module)
     if rc != 0 or not codes:
@@ -167,6 +173,8 @@ def run_module(module: str, tests: list[str], jobs: int) -> dict:
     first_timeouts = len(timeouts)
     if timeouts:
         print(f"--- re-checking {len(timeouts)} timeout(s) with a longer limit", flush=True)
+        # mutmut copies the project into mutants/ again: migrate the slots to what it copies
+        _prepare_slots(jobs)
         _run_mutmut(module, tests, jobs, timeouts, recheck=True)
         codes = _meta(module)
     result = {"module": module, **count(codes)}
