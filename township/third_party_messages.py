@@ -10,4 +10,11 @@ MESSAGES = [
     gettext_noop("Light"),
     gettext_noop("System"),
     gettext_noop("Type to search"),
+    # django-axes and django-celery-results models, as the admin and the system checks name them
+    gettext_noop("access attempt"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access failure"),
+    gettext_noop("access log"),
+    gettext_noop("group result"),
+    gettext_noop("task result"),
 ]
