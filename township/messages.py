@@ -34,7 +34,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, override, pgettext
+from django.utils.translation.trans_real import CONTEXT_SEPARATOR
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +53,15 @@ class Message:
         """The text in the active language (the source text if a translation does not fit its
         parameters, so a translator's slip never becomes an error page)."""
         values = {k: _render(v) for k, v in self.params.items()}
-        translated = gettext(self.id)
+        context, _sep, source = self.id.rpartition(CONTEXT_SEPARATOR)
+        translated = pgettext(context, source) if context else gettext(source)
         if not values:
             return translated
         try:
             return translated % values
         except (KeyError, ValueError, TypeError):
             log.warning("translation of %r does not fit its parameters", self.id)
-            return self.id % values
+            return source % values
 
     def to_json(self) -> dict:
         return {"id": self.id, "params": {k: _encode(v) for k, v in self.params.items()}}
@@ -121,7 +123,12 @@ def _param(value):
     if isinstance(value, Message | bool | int | float | str | Decimal | dt.date | dt.time) or value is None:
         return value  # dt.datetime is a dt.date
     if isinstance(value, Promise):
-        # A lazy label (gettext_lazy): with translation deactivated it yields its message id.
+        # A lazy label: gettext_lazy's message id (what it yields with translation deactivated);
+        # pgettext_lazy's keeps its context ("context\x04id", as gettext catalogues key it), or
+        # "Registered" of a petition would be looked up without it and never translated.
+        args = getattr(value, "_args", ())
+        if len(args) == 2 and all(isinstance(a, str) for a in args):
+            return Message(f"{args[0]}{CONTEXT_SEPARATOR}{args[1]}")
         with override(None):
             return Message(str(value))
     return str(value)
