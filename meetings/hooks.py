@@ -20,7 +20,8 @@ It runs a fixed number of queries whatever the number of meetings (set-based agg
 The cross-record checks (township.crosschecks) ask ``xck_day_records``: the people invited by name
 to a meeting held in the range, unless the minutes name them among the absent (R-XCK-4), and
 ``xck_meals``: approved or held meetings with a meal, with their end (actual, else planned) and
-whether they were held in the agency's rooms, whose canteen serves the meal (R-XCK-8).  Two queries and one query, whatever the size.
+whether they were held in the agency's rooms, whose canteen serves the meal, and the reason stated
+for a meal off working days or hours (R-XCK-8).  Two queries and one query, whatever the size.
 """
 
 from __future__ import annotations
@@ -83,7 +84,16 @@ def xck_meals(*, township_id: int, start: dt.date, end: dt.date) -> list[MealFac
             township_id=township_id, status__in=CALENDAR_STATUSES, date__range=(start, end)
         )
         .exclude(meals=MealKind.NONE)
-        .values_list("pk", "requested_by_id", "date", "ends_at", "actual_end", "venue_kind", "title")
+        .values_list(
+            "pk",
+            "requested_by_id",
+            "date",
+            "ends_at",
+            "actual_end",
+            "venue_kind",
+            "title",
+            "off_hours_reason",
+        )
         .order_by()
     )
     return [
@@ -99,8 +109,9 @@ def xck_meals(*, township_id: int, start: dt.date, end: dt.date) -> list[MealFac
             "visiting_unit": "",
             "label": title,
             "url": url.format(pk),
+            "off_hours_reason": reason,
         }
-        for pk, pid, day, planned, actual, venue, title in rows
+        for pk, pid, day, planned, actual, venue, title, reason in rows
     ]
 
 

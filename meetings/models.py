@@ -195,6 +195,16 @@ class Meeting(TownshipScoped):
     cigarettes = models.BooleanField(_("cigarettes"), default=False)
     fruit = models.BooleanField(_("fruit"), default=False)
     retired_cadres_symposium = models.BooleanField(_("retired cadres' symposium"), default=False)
+    # R-XCK-8: a meal on a non-working day, or ending after hours outside the rooms, is flagged
+    # unless its reason is stated.
+    off_hours_reason = models.TextField(
+        _("Reason for a meal off working days or hours"),
+        blank=True,
+        help_text=_(
+            "A meal on a non-working day, or after working hours outside the canteen, is flagged "
+            "for the inspectors unless its reason is stated here (R-XCK-8)."
+        ),
+    )
     # R-MTG-7: the frugality checklist
     backdrop = models.BooleanField(_("backdrop"), default=False)
     carpet = models.BooleanField(_("carpet"), default=False)

@@ -588,11 +588,11 @@ def r_xck_7(f: Facts, start: dt.date, end: dt.date) -> list[FindingSpec]:
 
 def r_xck_8(f: Facts, start: dt.date, end: dt.date) -> list[FindingSpec]:
     """A reception's or a meeting's meal on a non-working day, or a meeting's meal outside the
-    canteen ending at or after the set hour (receptions keep no times).  No record has a field
-    for a reason yet: the inspector reads it and dismisses with the reason where there is one."""
+    canteen ending at or after the set hour (receptions keep no times), unless the record states
+    its reason; a reason stated later withdraws the finding at the next run."""
     out = []
     for m in f.meals:
-        if not start <= m["start_date"] <= end:
+        if not start <= m["start_date"] <= end or m["off_hours_reason"].strip():
             continue
         span = [
             m["start_date"] + dt.timedelta(days=i) for i in range((m["end_date"] - m["start_date"]).days + 1)

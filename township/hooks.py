@@ -265,6 +265,7 @@ class MealFact(TypedDict):
     visiting_unit: str  # "" for a meeting
     label: str
     url: str
+    off_hours_reason: str  # the reason stated for a meal off working days or hours ("" when none)
 
 
 class Cardinality(enum.Enum):

@@ -16,7 +16,8 @@ this app's dict (selectors.spending_summary), for appraisal and the dashboard:
 The cross-record checks (township.crosschecks) ask ``xck_day_records`` (each accompanying staff
 member of a reception, on each of its dates), ``xck_expenses`` (expenses awaiting approval or
 approved, the claimant being who recorded them), ``xck_vehicle_uses`` (each use by its driver) and
-``xck_meals`` (receptions with a meal); receptions count once recorded (plan approved where one
+``xck_meals`` (receptions with a meal, with the reason stated for a meal off working days,
+R-XCK-8); receptions count once recorded (plan approved where one
 was needed).  One or two queries each whatever the size.
 """
 
@@ -142,7 +143,9 @@ def xck_meals(*, township_id: int, start: dt.date, end: dt.date) -> list[MealFac
             township_id=township_id, status__in=HELD, start_date__range=(start, end)
         )
         .exclude(meal=MealArrangement.NONE)
-        .values_list("pk", "handler_id", "start_date", "end_date", "meal", "visiting_unit")
+        .values_list(
+            "pk", "handler_id", "start_date", "end_date", "meal", "visiting_unit", "off_hours_reason"
+        )
     )
     return [
         {
@@ -156,6 +159,7 @@ def xck_meals(*, township_id: int, start: dt.date, end: dt.date) -> list[MealFac
             "visiting_unit": unit,
             "label": unit,
             "url": url.format(pk),
+            "off_hours_reason": reason,
         }
-        for pk, pid, s, e, meal, unit in rows.order_by()
+        for pk, pid, s, e, meal, unit, reason in rows.order_by()
     ]

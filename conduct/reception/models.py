@@ -112,6 +112,15 @@ class ReceptionRecord(TownshipScoped):
     gifts_given = models.BooleanField(_("gifts or local specialties were given"), default=False)
     items_provided = models.TextField(_("what was provided"), blank=True)
     is_major = models.BooleanField(_("major reception"), default=False)
+    # R-XCK-8: a meal on a non-working day is flagged unless its reason is stated.
+    off_hours_reason = models.TextField(
+        _("Reason for a meal off working days or hours"),
+        blank=True,
+        help_text=_(
+            "A meal on a non-working day, or after working hours outside the canteen, is flagged "
+            "for the inspectors unless its reason is stated here (R-XCK-8)."
+        ),
+    )
     status = models.CharField(_("status"), max_length=20, choices=ReceptionStatus.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")

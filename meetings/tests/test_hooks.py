@@ -158,7 +158,9 @@ def test_xck_answers_worked_out_by_hand(world):
     org = world
     held = Meeting.objects.get(status=MeetingStatus.HELD)
     held.audience_people.set([org.staff, org.colleague])
-    Meeting.objects.filter(pk=held.pk).update(absentees=f"{org.colleague.full_name}:病假", meals="canteen")
+    Meeting.objects.filter(pk=held.pk).update(
+        absentees=f"{org.colleague.full_name}:病假", meals="canteen", off_hours_reason="防汛调度"
+    )
     rows = xck_day_records(township_id=org.township.pk, start=APRIL, end=dt.date(2026, 6, 30))
     assert conforms(rows, list[DayRecordFact])
     assert [(r["kind"], r["id"], r["person_id"], r["date"]) for r in rows] == [
@@ -166,6 +168,6 @@ def test_xck_answers_worked_out_by_hand(world):
     ]
     meals = xck_meals(township_id=org.township.pk, start=APRIL, end=dt.date(2026, 6, 30))
     assert conforms(meals, list[MealFact])
-    assert [(m["id"], m["ends_at"], m["in_canteen"]) for m in meals] == [
-        (held.pk, dt.datetime(2026, 5, 12, 1, 45, tzinfo=dt.UTC), held.venue_kind == "room")
+    assert [(m["id"], m["ends_at"], m["in_canteen"], m["off_hours_reason"]) for m in meals] == [
+        (held.pk, dt.datetime(2026, 5, 12, 1, 45, tzinfo=dt.UTC), held.venue_kind == "room", "防汛调度")
     ]

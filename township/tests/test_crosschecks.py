@@ -130,7 +130,7 @@ def expense(person, day, amount, payee="文具店", category="office", status="a
     )
 
 
-def reception(org, day, unit="县财政局", meal="canteen", staff=(), end=None):
+def reception(org, day, unit="县财政局", meal="canteen", staff=(), end=None, reason=""):
     r = ReceptionRecord.objects.create(
         township=org.township,
         visiting_unit=unit,
@@ -145,12 +145,13 @@ def reception(org, day, unit="县财政局", meal="canteen", staff=(), end=None)
         meal_count=1 if meal != "none" else 0,
         status="planned",
         recorded_by=org.clerk,
+        off_hours_reason=reason,
     )
     r.accompanying_staff.set(staff)
     return r
 
 
-def meeting(org, day, venue="outside", end=dt.time(19, 0)):
+def meeting(org, day, venue="outside", end=dt.time(19, 0), reason=""):
     return Meeting.objects.create(
         township=org.township,
         title="招商推介会",
@@ -170,6 +171,7 @@ def meeting(org, day, venue="outside", end=dt.time(19, 0)):
         meals="canteen",
         status="held",
         requested_by=org.head,
+        off_hours_reason=reason,
     )
 
 
@@ -465,6 +467,33 @@ def test_r_xck_8_meal_on_a_rest_day_or_late_outside_the_canteen(org):
     ReceptionRecord.objects.filter(pk=weekend.pk).update(start_date=FRI, end_date=FRI)
     run(org)
     assert withdrawn("R-XCK-8") == [(org.clerk.pk, SAT, f"reception:{weekend.pk}")]
+
+
+def test_r_xck_8_a_stated_reason_clears_the_meal_and_withdraws_its_finding(org):
+    # Stated reasons: the Saturday reception and the late guest-house meeting are not flagged.
+    reception(org, SAT, reason="县防汛检查组周六到镇，午餐在食堂")
+    meeting(org, TUE, reason="招商签约晚间进行，客商晚餐")
+    # Without a reason, or with only blanks, the same meals are flagged.
+    bare = reception(org, SAT, unit="县水利局")
+    blank = reception(org, SAT, unit="县交通局", reason="  \n ")
+    late = meeting(org, WED)
+
+    run(org)
+    assert found("R-XCK-8") == sorted(
+        [
+            (org.clerk.pk, SAT, f"reception:{bare.pk}"),
+            (org.clerk.pk, SAT, f"reception:{blank.pk}"),
+            (org.head.pk, WED, f"meeting:{late.pk}"),
+        ]
+    )
+    # The reasons stated later: the next run withdraws the findings, nothing else changes.
+    ReceptionRecord.objects.filter(pk=bare.pk).update(off_hours_reason="县水利局汛后检查，周六工作")
+    Meeting.objects.filter(pk=late.pk).update(off_hours_reason="会议延长至晚间")
+    run(org)
+    assert withdrawn("R-XCK-8") == sorted(
+        [(org.clerk.pk, SAT, f"reception:{bare.pk}"), (org.head.pk, WED, f"meeting:{late.pk}")]
+    )
+    assert found("R-XCK-8") == [(org.clerk.pk, SAT, f"reception:{blank.pk}")]
 
 
 # --- a fixed number of queries -------------------------------------------------------------------

@@ -203,6 +203,7 @@ def test_xck_answers_worked_out_by_hand(world):
 
     two_days = reception(dt.date(2026, 2, 5), dt.date(2026, 2, 6), "canteen")
     two_days.accompanying_staff.set([org.staff])
+    ReceptionRecord.objects.filter(pk=two_days.pk).update(off_hours_reason="县检查组周末到镇")
     reception(dt.date(2026, 2, 9), dt.date(2026, 2, 9), "none").accompanying_staff.set([org.staff])
     reception(dt.date(2026, 2, 11), dt.date(2026, 2, 11), "outside", "awaiting_plan")  # not held yet
     days = xck_day_records(township_id=t, start=feb[0], end=feb[1])
@@ -214,6 +215,6 @@ def test_xck_answers_worked_out_by_hand(world):
     ]
     meals = xck_meals(township_id=t, start=feb[0], end=feb[1])
     assert conforms(meals, list[MealFact])
-    assert [(m["id"], m["in_canteen"], m["ends_at"], m["person_id"]) for m in meals] == [
-        (two_days.pk, True, None, org.clerk.pk)
-    ]
+    assert [
+        (m["id"], m["in_canteen"], m["ends_at"], m["person_id"], m["off_hours_reason"]) for m in meals
+    ] == [(two_days.pk, True, None, org.clerk.pk, "县检查组周末到镇")]
