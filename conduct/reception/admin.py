@@ -28,7 +28,7 @@ class AllowanceTypeAdmin(ScopedAdmin):
 class ReceptionRecordAdmin(ReadOnlyAdmin):
     list_display = ["visiting_unit", "letter_reference", "start_date", "guest_count", "is_major", "status"]
     list_filter = ["status", "is_major"]
-    search_fields = ["visiting_unit", "letter_reference"]
+    search_fields = ["visiting_unit", "letter_reference", "off_hours_reason"]
 
 
 @admin.register(Expense)

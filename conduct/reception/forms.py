@@ -84,6 +84,13 @@ class _ReceptionFields(BootstrapMixin, forms.Form):
     alcohol_served = forms.BooleanField(label=_("Alcohol was served"), required=False)
     high_end_dishes = forms.BooleanField(label=_("High-end dishes were served"), required=False)
     gifts_given = forms.BooleanField(label=_("Gifts or local specialties were given"), required=False)
+    off_hours_reason = forms.CharField(
+        label=ReceptionRecord._meta.get_field("off_hours_reason").verbose_name,
+        help_text=ReceptionRecord._meta.get_field("off_hours_reason").help_text,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    off_hours_reason.rule_id = "R-XCK-8"  # shown beside the label (reception/_form.html)
 
     def __init__(self, *args, township_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +166,7 @@ class ReceptionListForm(_ReceptionFields):
             "payment_method",
             "place",
             "items_provided",
+            "off_hours_reason",
         ]
         initial = {f: getattr(rec, f) for f in fields}
         initial["guest_list"] = "\n".join(f"{g.name} {g.title}".strip() for g in rec.guests.all())

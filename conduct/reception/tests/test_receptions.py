@@ -375,6 +375,65 @@ def test_reception_form_shows_the_staff_cap_on_the_field(org, login):
     assert ReceptionRecord.objects.get().accompanying_staff.count() == 3
 
 
+def test_r_xck_8_the_reason_for_an_off_hours_meal_is_saved_from_the_forms(org, login):
+    """The reason is stated on the record form, or added later on the reception list; both show
+    the field under its rule."""
+    client = login(org.clerk)
+    page = client.get("/reception/receptions/new/").content.decode()
+    assert 'name="off_hours_reason"' in page
+    assert '<span class="rule-tag">R-XCK-8</span>' in page
+    day = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    data = {
+        "visiting_unit": "县应急局",
+        "visitor_level": "upper",
+        "letter_reference": "县应急函〔2026〕5号",
+        "letter_scan": scan(),
+        "purpose": "防汛检查",
+        "destination": "township",
+        "start_date": day,
+        "end_date": day,
+        "guest_count": 2,
+        "guest_list": "张三 科长\n李四 科员",
+        "meal": "canteen",
+        "meal_count": 1,
+        "meal_cost": "60",
+        "guest_meal_fee": "0",
+        "accommodation_cost": "0",
+        "other_cost": "0",
+        "payment_method": "official_card",
+        "off_hours_reason": "周六防汛检查，食堂工作餐",
+    }
+    response = client.post("/reception/receptions/new/", data)
+    assert response.status_code == 302
+    rec = ReceptionRecord.objects.get()
+    assert rec.off_hours_reason == "周六防汛检查，食堂工作餐"
+
+    # Without one, then added later on the list (after the visit).
+    today = timezone.localdate()
+    later = record_reception(org, start_date=today, end_date=today, visiting_unit="县水利局")
+    assert later.off_hours_reason == ""
+    page = client.get(f"/reception/receptions/{later.pk}/list/").content.decode()
+    assert 'name="off_hours_reason"' in page and "R-XCK-8" in page
+    response = client.post(
+        f"/reception/receptions/{later.pk}/list/",
+        {
+            "guest_list": "张三 科长",
+            "meal": "canteen",
+            "meal_count": 1,
+            "meal_cost": "30",
+            "guest_meal_fee": "0",
+            "accommodation_cost": "0",
+            "other_cost": "0",
+            "payment_method": "official_card",
+            "off_hours_reason": "汛情会商延至晚间",
+        },
+    )
+    assert response.status_code == 302
+    later.refresh_from_db()
+    assert later.off_hours_reason == "汛情会商延至晚间"
+    assert later.status == ReceptionStatus.LISTED
+
+
 def test_reception_list_scoped_and_exported(org, other_org, login):
     record_reception(org)
     record_reception(other_org, visiting_unit="别镇来访")
