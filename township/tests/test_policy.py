@@ -5,12 +5,22 @@ import pghistory.models
 import pytest
 from django.core.exceptions import ValidationError
 
-from township.policy import PolicyDef, policy, policy_set, register
+from township.policy import REGISTRY, PolicyDef, policy, policy_set, register
 
-register(
+TEST_DEFS = (
     PolicyDef("R-TEST-1", 2, "test cap"),
     PolicyDef("R-TEST-2.amount", "40.00", "test money", kind="decimal", minimum="0"),
 )
+
+
+@pytest.fixture(autouse=True)
+def _test_settings():
+    """This module's own settings, registered only while its tests run (registered at import,
+    they showed on every other test's policy page)."""
+    register(*TEST_DEFS)
+    yield
+    for d in TEST_DEFS:
+        REGISTRY.pop(d.key, None)
 
 
 def test_policy_value_change_takes_effect_and_is_audited(org, other_org):

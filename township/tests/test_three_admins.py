@@ -414,7 +414,11 @@ def test_roster_import_refuses_a_row_with_two_of_the_three_and_saves_nothing(org
         ],
     ]
     grants = RoleGrant.objects.count()
-    response = client.post("/settings/roster/", {"kind": "people", "file": _xlsx([HEADER, *rows])})
+    response = client.post(
+        "/settings/roster/",
+        {"kind": "people", "file": _xlsx([HEADER, *rows])},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     outcome = response.context["outcome"]
     assert not outcome.ok and response.context["token"] is None
     assert [n for n, _ in outcome.errors] == [2]
@@ -423,11 +427,20 @@ def test_roster_import_refuses_a_row_with_two_of_the_three_and_saves_nothing(org
     assert RoleGrant.objects.count() == grants
 
 
+def _database_today() -> str:
+    """The local date by the database's clock, which stamps pghistory's events (NOW() in the
+    trigger): the Python clock may be moved (make test-on-date), the database's is not."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date")
+        return cur.fetchone()[0].isoformat()
+
+
 def test_audit_trail_shows_the_townships_changes_and_exports(org, other_org, sec, login):
     """The record changes (pghistory events) made by the township's people; a county auditor
     reads every change; the system administrator none."""
     import pghistory
-    from django.utils import timezone
 
     # Made before any request: the test client's requests leave pghistory's context on the
     # test's one database connection.
@@ -439,7 +452,7 @@ def test_audit_trail_shows_the_townships_changes_and_exports(org, other_org, sec
     with pghistory.context(user=other_org.admin.pk):
         other_org.department.name = "别处的办公室"
         other_org.department.save()
-    today = timezone.localdate().isoformat()
+    today = _database_today()
     day = {"date_from": today, "date_to": today}
 
     def seen(user):
@@ -517,13 +530,12 @@ def test_security_administrator_sees_and_lifts_their_townships_lockouts_only(org
 def test_system_administrators_settings_changes_are_in_the_auditors_audit_trail(org, sec, login):
     """Outside the admin, the system administrator's writes (here the work calendar) are record
     changes the auditor reads in the audit trail, by name."""
-    from django.utils import timezone
 
     response = login(org.admin).post(
         reverse("work_calendar"), {"date": "2026-10-10", "is_working_day": "0", "note": "调休"}
     )
     assert response.status_code == 302
-    today = timezone.localdate().isoformat()
+    today = _database_today()
     page = login(sec.auditor).get(reverse("audit_trail"), {"date_from": today, "person": org.admin.full_name})
     rows = {(e.pgh_obj_model, e.pgh_label, e.actor) for e in page.context["page_obj"]}
     assert ("township.CalendarOverride", "insert", org.admin.full_name) in rows
