@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import logging
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -101,9 +102,45 @@ def user_session_keys(user) -> list[str]:
     return keys
 
 
-def sessions_end(*, user, actor=None) -> int:
-    """Sign ``user`` out everywhere; returns how many sessions were ended."""
-    keys = user_session_keys(user)
+SIGNED_IN = "township_signed_in"  # in the session: when, from which address and browser
+
+
+def session_mark(request) -> None:
+    """At sign-in: what the person's session list shows of this session."""
+    request.session[SIGNED_IN] = {
+        "at": timezone.now().isoformat(),
+        "ip": request.META.get("REMOTE_ADDR") or "",
+        "agent": (request.META.get("HTTP_USER_AGENT") or "")[:200],
+    }
+
+
+def user_sessions(user, *, current_key: str | None = None) -> list[dict]:
+    """The unexpired sessions of ``user``, newest sign-in first: when and from where each was
+    opened, when it expires, and whether it is the one asking (``current_key``)."""
+    uid, rows = str(user.pk), []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        if str(data.get("_auth_user_id")) != uid:
+            continue
+        mark = data.get(SIGNED_IN) or {}
+        at = mark.get("at")
+        rows.append(
+            {
+                "signed_in_at": dt.datetime.fromisoformat(at) if at else None,
+                "ip": mark.get("ip", ""),
+                "agent": mark.get("agent", ""),
+                "expires": session.expire_date,
+                "current": session.session_key == current_key,
+            }
+        )
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(rows, key=lambda r: r["signed_in_at"] or oldest, reverse=True)
+
+
+def sessions_end(*, user, actor=None, keep: str | None = None) -> int:
+    """Sign ``user`` out everywhere (but the session ``keep``: a person signing their other
+    devices out); returns how many sessions were ended."""
+    keys = [k for k in user_session_keys(user) if k != keep]
     Session.objects.filter(session_key__in=keys).delete()
     from township.audit import security_event_record
 

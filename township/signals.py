@@ -13,8 +13,12 @@ log = logging.getLogger("township.security")
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    from township.security import session_mark
+
     log.info("login user=%s ip=%s", user.username, request.META.get("REMOTE_ADDR"))
     security_event_record(kind="login", user=user, request=request)
+    if hasattr(request, "session"):
+        session_mark(request)
 
 
 @receiver(user_logged_out)

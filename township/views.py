@@ -5,13 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
 
 from township import approvals as approval_services
 from township.calendar_services import calendar_override_remove, calendar_override_set
@@ -276,24 +275,38 @@ def person_detail(request, pk):
         person = person_managed_get(user=request.user, pk=pk)
     else:
         person = person_get_for(user=request.user, pk=pk)
+    from township.security import user_sessions
+
+    own = person.pk == request.user.pk
+    can_end = own or request.user.has_role(Role.SECURITY_ADMIN)
     return render(
         request,
         "township/person_detail.html",
         {
             "person": person,
             "history": history_for(person),
-            "can_end_sessions": request.user.has_role(Role.SECURITY_ADMIN) and person.pk != request.user.pk,
+            "own_page": own,
+            "can_end_sessions": can_end,
+            "sessions": user_sessions(person, current_key=request.session.session_key) if can_end else None,
         },
     )
 
 
-@role_required(Role.SECURITY_ADMIN)
-@require_POST
+@login_required
 def person_sessions_end(request, pk):
-    """The security administrator signs a person out everywhere (a lost phone, a suspected
-    account): a person of their township (county-level: of the county)."""
+    """Sign out everywhere: a person their other devices (a phone left in a village office),
+    the security administrator a person of their township (county-level: of the county) on
+    every device (a lost phone, a suspected account).  Nobody else."""
     from township.security import sessions_end
 
+    if pk != request.user.pk and not request.user.has_role(Role.SECURITY_ADMIN):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if pk == request.user.pk:
+        n = sessions_end(user=request.user, actor=request.user, keep=request.session.session_key)
+        messages.success(request, _("Signed out on %(n)d other devices.") % {"n": n})
+        return redirect("person_detail", pk=pk)
     person = person_managed_get(user=request.user, pk=pk)
     n = sessions_end(user=person, actor=request.user)
     messages.success(request, _("%(n)d sessions ended.") % {"n": n})

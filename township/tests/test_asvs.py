@@ -151,3 +151,31 @@ def test_site_wide_csp_has_no_unsafe_inline(org, login, path):
     csp = response["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert "script-src 'self'" in csp and "object-src 'none'" in csp
+
+
+def test_a_person_sees_their_sessions_and_signs_out_everywhere_else(org):
+    """Concurrent sessions on the person's own page (when, from where, which browser; this one
+    marked), and "sign out everywhere else": the other devices are signed out, this one stays;
+    nobody ends a colleague's sessions but the security administrator."""
+    phone = Client(REMOTE_ADDR="10.1.1.7", HTTP_USER_AGENT="Mozilla/5.0 (iPhone) 手机")
+    phone.post("/accounts/login/", {"username": org.staff.username, "password": "pass-12345"})
+    desk = Client(REMOTE_ADDR="10.2.2.9", HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0)")
+    desk.post("/accounts/login/", {"username": org.staff.username, "password": "pass-12345"})
+    assert len(user_session_keys(org.staff)) == 2
+    url = reverse("person_detail", args=[org.staff.pk])
+    page = desk.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count('data-testid="session"') == 2
+    assert "10.1.1.7" in page and "10.2.2.9" in page and "(iPhone)" in page
+    assert page.count("this device") == 1 and "Sign out everywhere else" in page
+    # a colleague can neither see nor end them
+    colleague = _signed_in(org.colleague)
+    assert 'data-testid="session"' not in colleague.get(url).content.decode()
+    assert colleague.post(reverse("person_sessions_end", args=[org.staff.pk])).status_code == 403
+    assert len(user_session_keys(org.staff)) == 2
+    # GET does not end anything
+    assert desk.get(reverse("person_sessions_end", args=[org.staff.pk])).status_code == 405
+    response = desk.post(reverse("person_sessions_end", args=[org.staff.pk]))
+    assert response.status_code == 302
+    assert phone.get("/").status_code == 302  # signed out
+    assert desk.get("/").status_code == 200  # this device stays
+    assert len(user_session_keys(org.staff)) == 1
