@@ -210,7 +210,7 @@ def seed(*, township, size, rng, today):
     expenses = []
     per_month = 25 if big else 6
     weights = {
-        "office": 0.93,
+        "office": 0.85,  # by December ~9,000 of 60,000 left (walkthroughs buy office supplies)
         "reception": 0.6,
         "vehicle": 1.04,
         "meetings": 0.5,
@@ -456,9 +456,11 @@ def seed_crosscheck_cases(*, township, size, rng, today):
             **kw,
         )
 
-    # R-XCK-5: ¥1,800 and ¥1,650 of printer toner from one shop three days apart.
-    expense(days[-9], "1800.00", "城关文印耗材店", "office", description="打印机硒鼓")
-    expense(days[-7], "1650.00", "城关文印耗材店", "office", description="打印机硒鼓（补）")
+    # R-XCK-5: ¥1,800 and ¥1,650 of meeting printing from one shop three days apart.
+    # (meetings, not office supplies: the office budget keeps room for the walkthrough's purchase
+    # even in December)
+    expense(days[-9], "1800.00", "城关印刷厂", "meetings", description="会议材料印制")
+    expense(days[-7], "1650.00", "城关印刷厂", "meetings", description="会议材料印制（补）")
     # R-XCK-6: the car taken out by someone on a whole day of approved leave.
     absences = [
         a
