@@ -37,7 +37,8 @@ test: install
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The suite on another day (issue 12: no test may depend on today).  Needs libfaketime (Debian's
-# package faketime).  DATE is UTC and the clock runs on from it; the default is 01:30 on
+# package faketime).  DATE is UTC and the clock runs on from it (an offset from the real clock,
+# the same in every process the tests start: a worker started later agrees); the default is 01:30 on
 # 1 January in Shanghai, when the UTC date is still 31 December.  Browser tests are left out
 # (Chromium's certificates and timers do not like a moved clock).
 #   make test-on-date DATE="2026-12-31 02:00:00"     (10:00 on 31 December in Shanghai)
@@ -46,7 +47,7 @@ test-on-date: install
 	@command -v faketime >/dev/null || { echo "test-on-date needs libfaketime: apt-get install faketime"; exit 2; }
 	@$(SERVICES) && \
 	  $(BIN)/python manage.py compile_translations && \
-	  faketime -f "@$(DATE)" \
+	  faketime -f "$$($(BIN)/python -c 'import datetime as d, sys; t = d.datetime.fromisoformat(sys.argv[1]).replace(tzinfo=d.UTC); print(f"{int((t - d.datetime.now(d.UTC)).total_seconds()):+d}s")' "$(DATE)")" \
 	    $(BIN)/python -m pytest -m "not browser and not walkthrough" $(PYTEST_ARGS)
 
 lint: install
