@@ -790,3 +790,25 @@ def crosscheck_night(*, township_id: int, day: dt.date, recheck_days: int = 92) 
             end=min(last, day - dt.timedelta(days=1)),
         )
     return counts
+
+
+def month_counts(findings, *, start: dt.date, end: dt.date) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """The months from ``start`` to ``end`` ("YYYY-MM") and, per rule, the number of
+    ``findings`` (a queryset) dated in each: one query."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        findings.order_by()
+        .annotate(month=TruncMonth("on_date"))
+        .values_list("month", "rule_id")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for month, rule, n in rows:
+        counts.setdefault(rule, {})[month.strftime("%Y-%m")] = n
+    labels, day = [], dt.date(start.year, start.month, 1)
+    while day <= end:
+        labels.append(day.strftime("%Y-%m"))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return labels, counts

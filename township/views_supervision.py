@@ -773,19 +773,7 @@ def crosscheck_list(request):
     qs = qs.order_by(*CrosscheckFilterForm.SORTS.get(filters.get("sort") or "-date", ("-on_date", "-pk")))
     if request.GET.get("export") == "xlsx":
         return _crosscheck_xlsx(qs, many)
-    months = (
-        qs.order_by()
-        .annotate(month=TruncMonth("on_date"))
-        .values_list("month", "rule_id")
-        .annotate(n=Count("pk"))
-    )
-    counts: dict[str, dict] = {}
-    for month, rule, n in months:
-        counts.setdefault(rule, {})[month.strftime("%Y-%m")] = n
-    labels, day = [], dt.date(start.year, start.month, 1)
-    while day <= end:
-        labels.append(day.strftime("%Y-%m"))
-        day = (day + dt.timedelta(days=32)).replace(day=1)
+    labels, counts = crosschecks.month_counts(qs, start=start, end=end)
     chart = {
         "type": "bar",
         "data": {

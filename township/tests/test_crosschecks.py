@@ -740,3 +740,24 @@ def test_r_xck_1_to_8_run_every_night_after_the_attendance():
     from township.tasks import crosscheck_nightly
 
     assert crosscheck_nightly.name == entry["task"]
+
+
+def test_month_counts_span_the_year_end_and_count_each_rule_by_month(org):
+    """The page's chart: every month from start to end (across the year's end), and per rule the
+    findings dated in each (hand-counted: R-XCK-1 twice in November, once in January; R-XCK-5
+    once in December)."""
+    from township.crosschecks import month_counts
+    from township.findings import finding_raise
+
+    for rule, day in (
+        ("R-XCK-1", dt.date(2025, 11, 3)),
+        ("R-XCK-1", dt.date(2025, 11, 28)),
+        ("R-XCK-1", dt.date(2026, 1, 5)),
+        ("R-XCK-5", dt.date(2025, 12, 31)),
+        ("R-XCK-5", dt.date(2026, 3, 1)),  # after the end: counted in no month shown
+    ):
+        finding_raise(rule_id=rule, township=org.township, person=org.staff, detail="x", on_date=day)
+    findings = Finding.objects.filter(on_date__lte=dt.date(2026, 2, 10))
+    labels, counts = month_counts(findings, start=dt.date(2025, 11, 20), end=dt.date(2026, 2, 10))
+    assert labels == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert counts == {"R-XCK-1": {"2025-11": 2, "2026-01": 1}, "R-XCK-5": {"2025-12": 1}}
