@@ -115,8 +115,21 @@ def _run_mutmut(module: str, tests: list[str], jobs: int, names: list[str] = (),
     return subprocess.call(cmd, cwd=ROOT, env=_mutants_env())
 
 
+KEEP = ("scores.json", "scores.md", "diffs")
+
+
 def _fresh(module: str) -> None:
-    """Forget earlier results of this module and the test stats (tests change with the code)."""
+    """Forget earlier results of this module and the test stats (tests change with the code),
+    and the copy of the project: mutmut copies a file only when its copy is missing, so a copy
+    left from an earlier run keeps old catalogues, templates and modules."""
+    if MUTANTS.exists():
+        for path in MUTANTS.iterdir():
+            if path.name in KEEP:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
     for p in (
         MUTANTS / (module + ".meta"),
         MUTANTS / "mutmut-stats.json",
@@ -203,7 +216,8 @@ def _write_diffs(module: str, names: list[str]) -> str:
         except Exception as exc:  # noqa: BLE001 (a missing diff must not lose the scores)
             out.append(f"(no diff: {exc})")
         out.append("")
-    path = MUTANTS / (module + ".not-killed.diff")
+    path = MUTANTS / "diffs" / (module.replace("/", "__") + ".not-killed.diff")
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(out))
     return os.path.relpath(path, ROOT)
 
