@@ -275,7 +275,10 @@ CELERY_BEAT_SCHEDULE = {
     # The audit chains' retention (township.audit): rows past AUDIT_RETENTION_DAYS only.
     "audit-retention": {"task": "township.tasks.audit_retention", "schedule": crontab(minute=20, hour=4)},
     # The cross-record checks (R-XCK-1..8) of the day before, after the nightly attendance.
-    "crosschecks-nightly": {"task": "township.tasks.crosscheck_nightly", "schedule": crontab(minute=40, hour=2)},
+    "crosschecks-nightly": {
+        "task": "township.tasks.crosscheck_nightly",
+        "schedule": crontab(minute=40, hour=2),
+    },
     "appraisal-year-end": {
         "task": "township.tasks.appraisal_period_end",
         "schedule": crontab(minute=30, hour=3, day_of_month=5, month_of_year=1),
