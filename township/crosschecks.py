@@ -114,47 +114,30 @@ class Facts:
             out[(a["person_id"], a["date"])].append(a)
         return out
 
+    def _answers(self, question: str, *order: str, start: dt.date | None = None) -> list[dict]:
+        """Every app's answers to ``question`` for [start, end], in a fixed order (by ``order``)."""
+        answers = _flat(ask(question, township_id=self.township_id, start=start or self.start, end=self.end))
+        return sorted(answers, key=lambda a: tuple(a[k] for k in order))
+
     @cached_property
     def visits(self) -> list[dict]:
-        return sorted(
-            _flat(ask("xck_visits", township_id=self.township_id, start=self.start, end=self.end)),
-            key=lambda v: (v["date"], v["id"]),
-        )
+        return self._answers("xck_visits", "date", "id")
 
     @cached_property
     def day_records(self) -> list[dict]:
-        return sorted(
-            _flat(ask("xck_day_records", township_id=self.township_id, start=self.start, end=self.end)),
-            key=lambda r: (r["date"], r["kind"], r["id"]),
-        )
+        return self._answers("xck_day_records", "date", "kind", "id")
 
     @cached_property
     def expenses(self) -> list[dict]:
-        return sorted(
-            _flat(
-                ask(
-                    "xck_expenses",
-                    township_id=self.township_id,
-                    start=self.start - dt.timedelta(days=62),
-                    end=self.end,
-                )
-            ),
-            key=lambda e: (e["spent_on"], e["id"]),
-        )
+        return self._answers("xck_expenses", "spent_on", "id", start=self.start - dt.timedelta(days=62))
 
     @cached_property
     def vehicle_uses(self) -> list[dict]:
-        return sorted(
-            _flat(ask("xck_vehicle_uses", township_id=self.township_id, start=self.start, end=self.end)),
-            key=lambda u: (u["departs_at"], u["id"]),
-        )
+        return self._answers("xck_vehicle_uses", "departs_at", "id")
 
     @cached_property
     def meals(self) -> list[dict]:
-        return sorted(
-            _flat(ask("xck_meals", township_id=self.township_id, start=self.quarter_start, end=self.end)),
-            key=lambda m: (m["start_date"], m["kind"], m["id"]),
-        )
+        return self._answers("xck_meals", "start_date", "kind", "id", start=self.quarter_start)
 
     @cached_property
     def people(self) -> dict[int, tuple[int | None, str]]:
