@@ -79,6 +79,11 @@ def _place(p: dict) -> str:
     return f"{text} · {p['distance_m']} m" if p["distance_m"] is not None else text
 
 
+def _ordered(answers, *order: str) -> list[dict]:
+    """Every app's answers flattened, in a fixed order (by the keys ``order``)."""
+    return sorted(_flat(answers), key=lambda a: tuple(a[k] for k in order))
+
+
 def _flat(answers: list) -> list:
     """Every answering app's rows, as one list."""
     return [row for answer in answers for row in (answer or [])]
@@ -99,45 +104,63 @@ class Facts:
 
     @cached_property
     def punches(self) -> list[dict]:
-        return sorted(
-            _flat(ask("xck_punches", township_id=self.township_id, start=self.month_start, end=self.end)),
-            key=lambda p: (p["at"], p["id"]),
+        return _ordered(
+            ask("xck_punches", township_id=self.township_id, start=self.month_start, end=self.end), "at", "id"
         )
 
     @cached_property
     def absences(self) -> dict[tuple[int, dt.date], list[dict]]:
         out: dict[tuple[int, dt.date], list[dict]] = defaultdict(list)
-        for a in sorted(
-            _flat(ask("xck_absences", township_id=self.township_id, start=self.start, end=self.end)),
-            key=lambda a: (a["kind"], a["id"]),
+        for a in _ordered(
+            ask("xck_absences", township_id=self.township_id, start=self.start, end=self.end), "kind", "id"
         ):
             out[(a["person_id"], a["date"])].append(a)
         return out
 
-    def _answers(self, question: str, *order: str, start: dt.date | None = None) -> list[dict]:
-        """Every app's answers to ``question`` for [start, end], in a fixed order (by ``order``)."""
-        answers = _flat(ask(question, township_id=self.township_id, start=start or self.start, end=self.end))
-        return sorted(answers, key=lambda a: tuple(a[k] for k in order))
-
     @cached_property
     def visits(self) -> list[dict]:
-        return self._answers("xck_visits", "date", "id")
+        return _ordered(
+            ask("xck_visits", township_id=self.township_id, start=self.start, end=self.end), "date", "id"
+        )
 
     @cached_property
     def day_records(self) -> list[dict]:
-        return self._answers("xck_day_records", "date", "kind", "id")
+        return _ordered(
+            ask("xck_day_records", township_id=self.township_id, start=self.start, end=self.end),
+            "date",
+            "kind",
+            "id",
+        )
 
     @cached_property
     def expenses(self) -> list[dict]:
-        return self._answers("xck_expenses", "spent_on", "id", start=self.start - dt.timedelta(days=62))
+        return _ordered(
+            ask(
+                "xck_expenses",
+                township_id=self.township_id,
+                start=self.start - dt.timedelta(days=62),
+                end=self.end,
+            ),
+            "spent_on",
+            "id",
+        )
 
     @cached_property
     def vehicle_uses(self) -> list[dict]:
-        return self._answers("xck_vehicle_uses", "departs_at", "id")
+        return _ordered(
+            ask("xck_vehicle_uses", township_id=self.township_id, start=self.start, end=self.end),
+            "departs_at",
+            "id",
+        )
 
     @cached_property
     def meals(self) -> list[dict]:
-        return self._answers("xck_meals", "start_date", "kind", "id", start=self.quarter_start)
+        return _ordered(
+            ask("xck_meals", township_id=self.township_id, start=self.quarter_start, end=self.end),
+            "start_date",
+            "kind",
+            "id",
+        )
 
     @cached_property
     def people(self) -> dict[int, tuple[int | None, str]]:
