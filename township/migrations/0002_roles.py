@@ -1,3 +1,11 @@
+"""The role groups (township.roles).  Their permissions are set by
+township.signals.sync_role_permissions after every migrate (on a fresh database the feature apps'
+permissions do not exist yet while this migration runs).
+
+The migrations were squashed into one initial migration per app on 2026-12-01 (issue 15): no
+installation had to be upgraded yet; the data conversions of the replaced migrations (chaining
+existing role grants, petition notes to stored messages) had no rows to convert."""
+
 from django.db import migrations
 
 ROLES = [
@@ -9,6 +17,8 @@ ROLES = [
     "finance_clerk",
     "inspector",
     "administrator",
+    "security_admin",
+    "security_auditor",
 ]
 
 

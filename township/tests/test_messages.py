@@ -394,42 +394,6 @@ def test_a_petitions_responsible_leader_written_in_chinese_reads_in_english(clie
     assert f"包案领导：{leader}" in page(client, org.leader, url, "zh-hans")
 
 
-def test_old_responsible_leader_notes_become_messages_and_typed_notes_stay(org):
-    import importlib
-
-    from django.apps import apps
-
-    from petitions.models import PetitionEvent
-    from petitions.tests.factories import in_progress
-
-    migration = importlib.import_module("petitions.migrations.0003_event_note_message")
-    case = in_progress(org)
-    case.timeline.update(note_message=None)  # as the rows were before the migration
-    assign = case.timeline.get(verb="assign")
-    PetitionEvent.objects.filter(pk=assign.pk).update(note="包案领导：王建国")
-    english = PetitionEvent.objects.create(
-        township=org.township,
-        case=case,
-        verb="reassign",
-        to_status=case.status,
-        actor=org.clerk,
-        note="Responsible leader: Li Ming",
-    )
-    typed = PetitionEvent.objects.create(
-        township=org.township,
-        case=case,
-        verb="refuse",
-        to_status=case.status,
-        actor=org.clerk,
-        note="包案领导：不属于本镇",  # typed by a person, on another step: left as typed
-    )
-    migration.leader_notes_to_messages(apps, None)
-    assign.refresh_from_db(), english.refresh_from_db(), typed.refresh_from_db()
-    assert in_("en", lambda: assign.note_text) == "Responsible leader: 王建国"
-    assert in_("zh-hans", lambda: english.note_text) == "包案领导：Li Ming"
-    assert typed.note_message is None and in_("en", lambda: typed.note_text) == "包案领导：不属于本镇"
-
-
 def test_a_label_with_a_context_as_a_parameter_keeps_its_context():
     """A pgettext_lazy label (a petition's status "Registered") as a parameter is stored with its
     context and read in the reader's language; looked up without it, it stayed English."""
