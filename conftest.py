@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside live_server
 
-pytest_plugins = ["township.devtools.untranslated"]
+pytest_plugins = ["township.devtools.untranslated", "township.devtools.testdb"]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -26,12 +26,21 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM:
-        return
-    skip = pytest.mark.skip(reason="no system Chromium installed (apt-get install chromium)")
+    """Browser tests are skipped loudly without Chromium.  Under pytest-xdist (`make test` runs
+    ``-n auto --dist loadgroup``) the browser tests share one worker, and so do the tests that start
+    a real Celery worker: one Chromium and one Celery worker at a time on a small machine."""
+    skip = (
+        None
+        if CHROMIUM
+        else pytest.mark.skip(reason="no system Chromium installed (apt-get install chromium)")
+    )
     for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+        if "browser" in item.keywords or "walkthrough" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if skip:
+                item.add_marker(skip)
+        elif "worker" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("worker"))
 
 
 @dataclass
