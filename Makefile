@@ -9,7 +9,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export PORT HOST
 
-.PHONY: install run test test-on-date lint check-translations messages services stop bench mutants clean
+.PHONY: install run test test-on-date lint check-translations messages services stop timings bench mutants clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -31,10 +31,14 @@ run: install
 	  $(BIN)/python manage.py demo_logins && \
 	  DJANGO_DEBUG=1 $(BIN)/honcho -f Procfile start
 
+# In parallel: one pytest-xdist worker per core (at most 4), each with its own test database; the
+# browser tests share one worker and the real-Celery-worker tests another (conftest.py).
+# XDIST= runs the suite in one process.
+XDIST ?= -n auto --maxprocesses 4 --dist loadgroup
 test: install
 	@$(SERVICES) && \
 	  $(BIN)/python manage.py compile_translations && \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The suite on another day (issue 12: no test may depend on today).  Needs libfaketime (Debian's
 # package faketime).  DATE is UTC and the clock runs on from it (an offset from the real clock,
@@ -48,7 +52,7 @@ test-on-date: install
 	@$(SERVICES) && \
 	  $(BIN)/python manage.py compile_translations && \
 	  faketime -f "$$($(BIN)/python -c 'import datetime as d, sys; t = d.datetime.fromisoformat(sys.argv[1]).replace(tzinfo=d.UTC); print(f"{int((t - d.datetime.now(d.UTC)).total_seconds()):+d}s")' "$(DATE)")" \
-	    $(BIN)/python -m pytest -m "not browser and not walkthrough" $(PYTEST_ARGS)
+	    $(BIN)/python -m pytest $(XDIST) -m "not browser and not walkthrough" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -60,6 +64,11 @@ messages: install
 	@$(SERVICES) && $(BIN)/python manage.py makemessages_all
 check-translations: install
 	@$(SERVICES) && $(BIN)/python manage.py check_translations
+
+# How long migrate, the demo seed and the first page take here (issue 15), into .data/timings.json;
+# TIMINGS_ARGS="--suite --bench" also times the whole suite and the bench seed.
+timings: install
+	@$(SERVICES) && $(BIN)/python -m township.devtools.timings $(TIMINGS_ARGS)
 
 bench: install
 	@$(SERVICES) && $(BIN)/python manage.py bench --output .data/bench.json $(BENCH_ARGS)
