@@ -31,10 +31,9 @@ run: install
 	  $(BIN)/python manage.py demo_logins && \
 	  DJANGO_DEBUG=1 $(BIN)/honcho -f Procfile start
 
-# In parallel: one pytest-xdist worker per core (at most 4), each with its own test database; the
-# browser tests share one worker and the real-Celery-worker tests another (conftest.py).
-# XDIST= runs the suite in one process.
-XDIST ?= -n auto --maxprocesses 4 --dist loadgroup
+# In parallel: one pytest-xdist worker per core (at most 4), each with its own test database; each
+# test file whole on one worker, in order (docs/testing.md).  XDIST= runs the suite in one process.
+XDIST ?= -n auto --maxprocesses 4 --dist loadfile
 test: install
 	@$(SERVICES) && \
 	  $(BIN)/python manage.py compile_translations && \

@@ -26,24 +26,12 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests are skipped loudly without Chromium.  Under pytest-xdist (`make test` runs
-    ``-n auto --dist loadgroup``) the walkthroughs share one worker (they tell one story on one seeded
-    demo), the other browser tests another, and the tests that start a real Celery worker a third:
-    one Chromium per group and one Celery worker at a time."""
-    skip = (
-        None
-        if CHROMIUM
-        else pytest.mark.skip(reason="no system Chromium installed (apt-get install chromium)")
-    )
+    if CHROMIUM:
+        return
+    skip = pytest.mark.skip(reason="no system Chromium installed (apt-get install chromium)")
     for item in items:
-        if skip and "browser" in item.keywords:
+        if "browser" in item.keywords:
             item.add_marker(skip)
-        if "walkthrough" in item.keywords:  # one story on one seeded demo, in file order
-            item.add_marker(pytest.mark.xdist_group("walkthrough"))
-        elif "browser" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-        elif "worker" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group("worker"))
 
 
 @dataclass

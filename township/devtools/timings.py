@@ -103,7 +103,7 @@ def measure(suite: bool = False, bench: bool = False) -> dict:
                 "--maxprocesses",
                 "4",
                 "--dist",
-                "loadgroup",
+                "loadfile",
             ],
             cwd=ROOT,
             env=base,
