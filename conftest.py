@@ -26,6 +26,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    # The walkthroughs first (stable; after pytest-django's own ordering): under `--dist loadfile`
+    # the longest file then starts at once on one worker while the others share the rest.
+    items.sort(key=lambda item: "walkthrough" not in item.keywords)
     if CHROMIUM:
         return
     skip = pytest.mark.skip(reason="no system Chromium installed (apt-get install chromium)")
