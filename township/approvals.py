@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -90,11 +90,11 @@ def approvers_at_level(
             people = [department.leader_in_charge]
         elif lvl == "principal_leader":
             people = list(
-                User.objects.filter(
-                    township_id=township_id, is_active=True, groups__name=Role.PRINCIPAL_LEADER
-                ).order_by("pk")
+                User.objects.filter(township_id=township_id, groups__name=Role.PRINCIPAL_LEADER).order_by(
+                    "pk"
+                )
             )
-        people = [p for p in people if p.pk != exclude.pk and p.is_active]
+        people = [p for p in people if p.pk != exclude.pk and p.is_active]  # not oneself, not a leaver
         if people:
             return lvl, people
     return level, []
@@ -319,10 +319,8 @@ def approvals_for_target(target) -> QuerySet[ApprovalRequest]:
 
 
 def approvals_waiting_since(cutoff) -> QuerySet[ApprovalRequest]:
-    return (
-        ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING, submitted_at__lt=cutoff)
-        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=cutoff))
-        .annotate(n=Count("steps"))
+    return ApprovalRequest.objects.filter(status=ApprovalStatus.PENDING, submitted_at__lt=cutoff).filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lt=cutoff)
     )
 
 

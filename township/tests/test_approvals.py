@@ -585,3 +585,112 @@ def test_a_message_summary_is_stored_and_passed_on_as_a_message(team):
         "params": {"who": str(team.staff), "what": {"msg": days}},
     }
     assert note.text == f"{team.staff} asks for your approval: 2 days off"
+
+
+# --- what mutation testing found (docs/testing.md, township/approvals.py) ---------------------
+
+
+def test_inbox_shows_a_step_only_while_it_and_its_request_are_pending_and_current(team):
+    """Each of the three conditions of the inbox holds on its own, even when a row says
+    otherwise (an old or hand-edited row must not put a decided request in anyone's inbox)."""
+    req = ask(team, team.staff, [team.head], [team.boss])
+    req.steps.filter(order=2).update(status=StepStatus.PENDING)  # a later step marked pending
+    assert list(approval_inbox_for(user=team.boss)) == []  # still not the boss's turn
+    assert list(approval_inbox_for(user=team.head)) == [req]
+    ApprovalRequest.objects.filter(pk=req.pk).update(  # cancelled, its step left pending
+        status=ApprovalStatus.CANCELLED, decided_at=timezone.now()
+    )
+    assert list(approval_inbox_for(user=team.head)) == []
+    other = ask(team, team.mate, [team.head])
+    other.steps.update(status=StepStatus.APPROVED)  # the current step decided, the request not
+    assert list(approval_inbox_for(user=team.head)) == []
+    assert approval_pending_count(user=team.head) == 0
+
+
+def test_a_colleague_cannot_open_a_pending_request_and_the_page_reads_it_in_five_queries(
+    team, django_assert_num_queries
+):
+    from django.http import Http404
+
+    req = ask(team, team.staff, [team.head], [team.leader], [team.boss])
+    with pytest.raises(Http404):  # nobody has decided yet: the colleague is no decider either
+        approval_get_for(user=team.mate, pk=req.pk)
+    approval_decide(actor=team.head, request_id=req.pk, decision="approve")
+    approval_decide(actor=team.leader, request_id=req.pk, decision="approve")
+    with pytest.raises(Http404):
+        approval_get_for(user=team.mate, pk=req.pk)
+    # The reader's roles; the request with its requester; its steps; their candidates; their deciders.
+    with django_assert_num_queries(5):
+        got = approval_get_for(user=team.head, pk=req.pk)
+        seen = [got.requester.username]
+        for step in got.steps.all():
+            seen += [c.username for c in step.candidates.all()]
+            seen += [step.decided_by.username] if step.decided_by else []
+    assert len(seen) == 1 + 3 + 2
+
+
+def test_handover_without_a_comment_and_its_notification_links_the_request(team):
+    outsider = UserFactory(township=TownshipFactory(county=team.town.county))
+    req = ask(team, team.staff, [team.head])
+    with pytest.raises(ValidationError) as info:
+        approval_handover(actor=team.head, request_id=req.pk, to_user=outsider)
+    assert list(info.value.message_dict) == ["to_user"]
+    step = approval_handover(actor=team.head, request_id=req.pk, to_user=team.mate)
+    step.refresh_from_db()
+    assert step.handover_comment == ""
+    note = Notification.objects.get(recipient=team.mate)
+    assert note.url == req.get_absolute_url() == f"/approvals/{req.pk}/"
+
+
+def test_inbox_reads_requesters_and_departments_in_one_query(team, django_assert_num_queries):
+    ask(team, team.staff, [team.head])
+    ask(team, team.mate, [team.head])
+    with django_assert_num_queries(1):
+        assert [r.requester.department.name for r in approval_inbox_for(user=team.head)] == [
+            team.dept.name
+        ] * 2
+
+
+def test_approvals_of_a_target_are_of_that_model_only_and_read_in_four_queries(
+    team, django_assert_num_queries
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from township.models import Department
+
+    mine = ask(team, team.staff, [team.head], [team.leader], [team.boss])
+    approval_decide(actor=team.head, request_id=mine.pk, decision="approve")
+    approval_decide(actor=team.leader, request_id=mine.pk, decision="approve")
+    other = ask(team, team.staff, [team.leader])
+    # Another model's row with the same primary key as mine's target.
+    ApprovalRequest.objects.filter(pk=other.pk).update(
+        target_type=ContentType.objects.get_for_model(Department), target_id=mine.target_id
+    )
+    ContentType.objects.get_for_model(mine.target)  # cached, as in a running server
+    with django_assert_num_queries(4):
+        found = list(approvals_for_target(mine.target))
+        [[c.pk for c in s.candidates.all()] + [s.decided_by_id] for r in found for s in r.steps.all()]
+    assert found == [mine]
+
+
+def test_remind_counts_every_request_links_it_and_skips_decided_ones(team, django_assert_num_queries):
+    old = timezone.now() - dt.timedelta(days=3)
+    first = ask(team, team.staff, [team.head])
+    second = ask(team, team.mate, [team.leader])
+    done = ask(team, team.mate, [team.boss])
+    ApprovalRequest.objects.filter(pk__in=[first.pk, second.pk, done.pk]).update(submitted_at=old)
+    approval_decide(actor=team.boss, request_id=done.pk, decision="approve")  # decided: no reminder
+    assert sorted(r.pk for r in approvals_waiting_since(timezone.now() - dt.timedelta(days=1))) == sorted(
+        [first.pk, second.pk]
+    )
+    Notification.objects.all().delete()
+    assert approvals_remind(cutoff=timezone.now() - dt.timedelta(days=1)) == 2
+    assert Notification.objects.get(recipient=team.head).url == first.get_absolute_url()
+    assert Notification.objects.get(recipient=team.leader).url == second.get_absolute_url()
+
+
+def test_principal_leaders_are_found_in_the_requesters_township(team, other_org):
+    [step] = route_by_level(
+        "principal_leader", township_id=team.town.pk, department=team.dept, requester=team.staff
+    )
+    assert step.approvers == [team.boss, team.boss2]
