@@ -72,12 +72,6 @@ def r_mtg_9_venue_ok(venue_kind: str, outside_kind: str) -> bool:
     return venue_kind == VenueKind.ROOM or outside_kind not in FORBIDDEN_OUTSIDE
 
 
-def r_mtg_10_audiences_overlap(
-    depts_a: Iterable[int], people_a: Iterable[int], depts_b: Iterable[int], people_b: Iterable[int]
-) -> bool:
-    return bool(set(depts_a) & set(depts_b)) or bool(set(people_a) & set(people_b))
-
-
 def r_mtg_11_subject_reportable(subject: str) -> bool:
     return subject not in NOT_REPORTABLE
 

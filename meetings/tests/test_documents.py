@@ -159,3 +159,10 @@ def test_r_mtg_11_press_request_approved_by_principal_and_rejected_ones_free_a_s
     freed = press(org)
     assert freed.status == PressStatus.PENDING
     assert PressRequest.objects.exclude(status=PressStatus.REJECTED).count() == 4
+
+
+def test_speakers_typed_in_one_box_are_split_on_every_separator_and_nothing_is_nobody():
+    from meetings.rules import split_speakers
+
+    assert split_speakers("张三，李四、王五;赵六\n 钱七 ,, ") == ["张三", "李四", "王五", "赵六", "钱七"]
+    assert split_speakers("") == [] and split_speakers(None) == []
