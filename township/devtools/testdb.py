@@ -2,9 +2,10 @@
 
 Migrating an empty database is the most expensive step of a test run, and under pytest-xdist every
 worker would pay it.  Instead the first process (the xdist controller, or the only process) makes
-sure a template database ``test_<NAME>_template`` exists on the server and holds exactly the
-current migrations (their fingerprint is the database's comment; a stale template is dropped and
-migrated again, under an advisory lock so two runs do not build it at once).  Every test database
+sure a template database ``test_<NAME>_tpl_<fingerprint>`` exists on the server, migrated to
+exactly the current migrations (the fingerprint, a hash of the migration files and the pinned
+requirements, is also the database's comment once the build finished; built under an advisory lock
+so two runs do not build it at once; older templates are dropped when no run uses them).  Every test database
 is then created from it (Django's ``TEST["TEMPLATE"]``: ``CREATE DATABASE ... TEMPLATE``), and the
 migrate that pytest-django runs afterwards finds nothing to apply.  The template outlives the run,
 so the next run on the same server skips migrating altogether.
@@ -15,6 +16,7 @@ Django's own way.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -39,20 +41,23 @@ def fingerprint() -> str:
     return digest.hexdigest()[:32]
 
 
-def template_name(url: str) -> str:
+def template_name(url: str, print_: str) -> str:
     from township.bench.env import database_name
 
-    return f"test_{database_name(url)}_template"
+    return f"test_{database_name(url)}_tpl_{print_[:12]}"
 
 
 def ensure_template(url: str) -> str:
-    """The template database for ``url``'s server, migrated to the current fingerprint."""
+    """The template database for ``url``'s server, migrated to the current migrations.  Its
+    name carries their fingerprint, so two checkouts with different migrations on one server do
+    not take each other's; older templates of the same database name are dropped when unused."""
     import psycopg
     from psycopg import sql
 
-    from township.bench.env import with_database
+    from township.bench.env import database_name, with_database
 
-    name, want = template_name(url), fingerprint()
+    want = fingerprint()
+    name = template_name(url, want)
     with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", [LOCK])
         try:
@@ -61,8 +66,14 @@ def ensure_template(url: str) -> str:
             ).fetchone()
             if row and row[0] == want:
                 return name
-            if row:
+            if row:  # half-built by a run that died: build it again
                 conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            for (old,) in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+                [f"test\\_{database_name(url)}\\_tpl\\_%", name],
+            ).fetchall():
+                with contextlib.suppress(psycopg.Error):  # in use by another run: left for later
+                    conn.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(old)))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             env = dict(
                 os.environ,
