@@ -93,9 +93,8 @@ def _bigrams(text: str) -> set[str]:
 def matter_similarity(a: str, b: str) -> float:
     """Jaccard similarity of character bigrams: works for Chinese text without a tokenizer."""
     x, y = _bigrams(a), _bigrams(b)
-    if not x or not y:
-        return 0.0
-    return len(x & y) / len(x | y)
+    union = x | y
+    return len(x & y) / len(union) if union else 0.0
 
 
 def may_see_identity(

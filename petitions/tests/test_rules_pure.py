@@ -106,6 +106,7 @@ def test_repeat_detection_similarity_of_character_pairs():
     assert matter_similarity("水", "水") == 1.0  # one character is its own pair
     assert matter_similarity("水", "电") == 0.0
     assert matter_similarity("", "拆迁") == 0.0 and matter_similarity("拆迁", None) == 0.0
+    assert matter_similarity("", "") == 0.0 and matter_similarity(None, " ") == 0.0  # nothing is like nothing
 
 
 @pytest.mark.parametrize(
