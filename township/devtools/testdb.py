@@ -3,12 +3,12 @@
 Migrating an empty database is the most expensive step of a test run, and under pytest-xdist every
 worker would pay it.  Instead the first process (the xdist controller, or the only process) makes
 sure a template database ``test_<NAME>_tpl_<fingerprint>`` exists on the server, migrated to
-exactly the current migrations (the fingerprint, a hash of the migration files and the pinned
-requirements, is also the database's comment once the build finished; built under an advisory lock
-so two runs do not build it at once; older templates are dropped when no run uses them).  Every test database
-is then created from it (Django's ``TEST["TEMPLATE"]``: ``CREATE DATABASE ... TEMPLATE``), and the
-migrate that pytest-django runs afterwards finds nothing to apply.  The template outlives the run,
-so the next run on the same server skips migrating altogether.
+exactly the current migrations.  The fingerprint hashes the migration files and the pinned
+requirements; it is also the database's comment once the build finished.  The build runs under an
+advisory lock (two runs never build at once), and older templates are dropped when no run uses
+them.  Every test database is then created from it (Django's ``TEST["TEMPLATE"]``: ``CREATE
+DATABASE ... TEMPLATE``), and the migrate that pytest-django runs afterwards finds nothing to
+apply.  The template outlives the run, so the next run on the same server skips migrating.
 
 ``--no-template`` (or ``--nomigrations``/``--reuse-db``, which make their own database) leaves
 Django's own way.
