@@ -196,7 +196,7 @@ class Walk:
         self.page.wait_for_load_state("networkidle")
         assert "/accounts/login/" not in self.page.url, f"{role} could not log in"
 
-    def go(self, url, name=None, *, status=200, axe=True):
+    def go(self, url, name=None, *, status=200, axe=True, menu=False):
         # goto waits for the load event (scripts, styles, images); then only the htmx requests a
         # page starts on load are awaited (not "networkidle": half a second of silence per page
         # was half of this module's time).
@@ -204,6 +204,8 @@ class Walk:
         self.page.wait_for_function(HTMX_SETTLED)
         if response.status != status:
             self.problems.append(f"{url}: {response.status}")
+        if menu and response.request.redirected_from is not None:  # a menu link answers itself
+            self.problems.append(f"menu {url}: {response.request.redirected_from.response().status}")
         return self.check(name or (url.strip("/").replace("/", "-") or "home"), axe=axe)
 
     def check(self, name, *, axe=True):
@@ -237,15 +239,15 @@ class Walk:
         """Every link of the shell answers 200 (fetched with this login's cookies); visit each."""
         self.page.goto(self.base + "/")
         links = sorted(set(self.page.evaluate(MENU_LINKS)))
+        visited = [href for href in links if visit and not href.startswith("/admin/")]
         for href in links:
+            if href in visited:
+                continue  # its visit below checks the same answer (a page is not rendered twice)
             answer = self.context.request.get(self.base + href, max_redirects=0)
             if answer.status != 200:
                 self.problems.append(f"menu {href}: {answer.status}")
-        if visit:
-            for href in links:
-                if href.startswith("/admin/"):
-                    continue
-                self.go(href, axe=axe)
+        for href in visited:
+            self.go(href, axe=axe, menu=True)
         return links
 
     def close(self):
