@@ -25,7 +25,9 @@ def id_number_check_char(first17: str) -> str:
 
 
 def id_number_valid(value: str) -> bool:
-    value = (value or "").strip().upper()
+    if not value:
+        return False
+    value = value.strip().upper()
     if not ID_SHAPE.match(value):
         return False
     try:

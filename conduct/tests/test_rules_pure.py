@@ -65,6 +65,13 @@ def test_r_att_1_summer_hours_may_run_over_the_new_year(month, summer):
     assert Schedule.for_day(D(2026, month, 15), pol) == (SUMMER if summer else WINTER)
 
 
+def test_r_att_1_summer_hours_of_a_single_month():
+    pol = {**POLICY, "R-ATT-1.summer_from_month": 7, "R-ATT-1.summer_to_month": 7}
+    assert Schedule.for_day(D(2026, 7, 15), pol) == SUMMER
+    assert Schedule.for_day(D(2026, 6, 15), pol) == WINTER
+    assert Schedule.for_day(D(2026, 8, 15), pol) == WINTER
+
+
 def test_r_att_2_late_after_the_grace_counts_from_the_start():
     start = T(8, 30)
     assert r_att_2_late_minutes(T(8, 35), start, 5) == 0  # on the grace's last minute
@@ -183,5 +190,8 @@ def test_distance_of_one_degree_of_latitude():
     assert distance_m(30.0, 120.0, 31.0, 120.0) == 111195
     assert distance_m(31.0, 120.0, 30.0, 120.0) == 111195
     assert distance_m(30.5, 120.5, 30.5, 120.5) == 0
+    # From the equator to 60 N and 90 degrees east: sin(30)^2 + cos(0) cos(60) sin(45)^2 = 0.25 + 0.25,
+    # 2 asin(sqrt(0.5)) = 90 degrees: a quarter of the circle again.
+    assert distance_m(0, 0, 60, 90) == 10007543
     # Along the equator, one degree of longitude is as long as one of latitude.
     assert distance_m(0, 120, 0, 121) == 111195

@@ -53,6 +53,8 @@ def test_r_fld_1_joined_during_the_year_owes_the_rest_of_it():
         Y("0.3"),
         Y("0.3"),
     )
+    # Asked about a day a month before joining: nothing due yet (not a negative amount).
+    assert r_fld_1_targets(120, year=2026, on=D(2026, 6, 1), joined_on=D(2026, 7, 1)) == (Y("60.5"), Y("0.0"))
     # Joined after the year: nothing.
     assert r_fld_1_targets(120, year=2026, on=D(2027, 3, 1), joined_on=D(2027, 1, 5)) == (Y("0.0"), Y("0.0"))
 

@@ -29,11 +29,16 @@ def test_gb11643_check_characters_worked_out_by_hand():
     assert id_number_check_char("11010519491231002") == "X"
     # 440524188001010014 (born 1880: a valid check, refused below for its year): 28+36+0+25+16+16+2+8+48+0+0+9+0+5+0+0+2 = 195, 195 mod 11 = 8 -> "4".
     assert id_number_check_char("44052418800101001") == "4"
+    # 11010519900510002: 7+9+0+5+0+20+2+9+54+0+0+45+10+0+0+0+4 = 165, 165 mod 11 = 0 -> "1".
+    assert id_number_check_char("11010519900510002") == "1"
+    with pytest.raises(ValueError):  # not 17 digits: refused, not silently shortened
+        id_number_check_char("1101051949")
 
 
 def test_id_numbers_valid_and_not():
     assert id_number_valid("11010519491231002X")
     assert id_number_valid(" 11010519491231002x ")  # lower-case x and spaces, as typed
+    assert id_number_valid("110105199005100021")  # born on the 10th: both digits of the day count
     assert not id_number_valid("110105194912310021")  # wrong check character
     assert not id_number_valid("11010519491231002")  # 17 characters
     assert not id_number_valid("1101051949123100 X")
@@ -54,6 +59,9 @@ def test_validate_id_number_allows_empty_and_names_the_error():
     with pytest.raises(ValidationError) as info:
         validate_id_number("110105194912310021")
     assert info.value.code == "id_number"
+    assert info.value.messages == [
+        "This is not a valid 18-character ID number (check the digits and the last character)."
+    ]
 
 
 def test_r_pet_1_five_people_make_a_collective_petition():

@@ -38,6 +38,7 @@ def test_r_rec_2_cost_per_person_and_meal_rounded_half_up():
     assert r_rec_2_per_person_meal_cost(Y("200.00"), 3, 1) == Y("66.67")
     assert r_rec_2_per_person_meal_cost(Y("0.05"), 2, 1) == Y("0.03")  # 0.025 rounds half up
     assert r_rec_2_per_person_meal_cost(Y("600.00"), 4, 2) == Y("75.00")  # 8 person-meals
+    assert r_rec_2_per_person_meal_cost(Y("45.00"), 1, 1) == Y("45.00")  # one diner
     assert r_rec_2_per_person_meal_cost(Y("300.00"), 0, 1) == Y("0.00")
     assert r_rec_2_per_person_meal_cost(Y("300.00"), 6, 0) == Y("0.00")
 
@@ -51,6 +52,12 @@ def test_r_rec_2_within_the_standard_up_to_the_fen():
 @pytest.mark.parametrize("guests, cap", [(1, 3), (10, 3), (11, 3), (12, 4), (13, 4), (15, 5), (30, 10)])
 def test_r_rec_3_three_staff_up_to_ten_guests_then_a_third(guests, cap):
     assert r_rec_3_staff_cap(guests, small_group=10, small_cap=3, ratio=3) == cap
+
+
+def test_r_rec_3_the_small_group_includes_its_limit():
+    # With a cap of 4 the two branches differ at the limit: 10 guests -> 4 (small group), not 10 // 3.
+    assert r_rec_3_staff_cap(10, small_group=10, small_cap=4, ratio=3) == 4
+    assert r_rec_3_staff_cap(11, small_group=10, small_cap=4, ratio=3) == 3
 
 
 def test_r_rec_4_higher_level_visitors_meals():
