@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import configparser
 import datetime as dt
+import fnmatch
 import json
 import os
 import re
@@ -62,6 +63,28 @@ def tests_for(module: str) -> list[str]:
             return [str(folder / "tests")]
         folder = folder.parent
     raise SystemExit(f"make mutants: no tests/ folder found for {module}; give TESTS=...")
+
+
+def functions_for(module: str) -> list[str]:
+    """The functions of `module` under mutation testing ([mutants:functions]; none listed: all).
+    Service modules list only their clock and quota computations (docs/testing.md)."""
+    cp = _read_cfg()
+    if cp.has_option("mutants:functions", module):
+        return cp.get("mutants:functions", module).split()
+    return []
+
+
+def name_patterns(module: str) -> list[str]:
+    """mutmut's names of the mutants of the listed functions (`pkg.mod.x_func__mutmut_7`)."""
+    dotted = module[:-3].replace("/", ".")
+    return [f"{dotted}.x_{fn}__mutmut_*" for fn in functions_for(module)]
+
+
+def _in_scope(module: str, codes: dict[str, int | None]) -> dict[str, int | None]:
+    patterns = name_patterns(module)
+    if not patterns:
+        return codes
+    return {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, p) for p in patterns)}
 
 
 def _mutants_env() -> dict[str, str]:
@@ -177,8 +200,8 @@ def run_module(module: str, tests: list[str], jobs: int) -> dict:
     started = time.monotonic()
     _fresh(module)
     _prepare_slots(jobs)
-    rc = _run_mutmut(module, tests, jobs)
-    codes = _meta(module)
+    rc = _run_mutmut(module, tests, jobs, name_patterns(module))
+    codes = _in_scope(module, _meta(module))
     if rc != 0 or not codes:
         print(f"!!! mutmut failed for {module} (exit {rc})", flush=True)
         return {"module": module, "error": f"mutmut exit {rc}"}
@@ -189,8 +212,9 @@ def run_module(module: str, tests: list[str], jobs: int) -> dict:
         # mutmut copies the project into mutants/ again: migrate the slots to what it copies
         _prepare_slots(jobs)
         _run_mutmut(module, tests, jobs, timeouts, recheck=True)
-        codes = _meta(module)
+        codes = _in_scope(module, _meta(module))
     result = {"module": module, **count(codes)}
+    result["functions"] = functions_for(module)
     result["first_timeouts"] = first_timeouts
     result["date"] = dt.date.today().isoformat()  # noqa: DTZ011 (the local date the run was made)
     result["minutes"] = round((time.monotonic() - started) / 60, 1)
@@ -228,11 +252,16 @@ HEADER = (
 )
 
 
+def _label(r: dict) -> str:
+    fns = r.get("functions") or functions_for(r["module"])
+    return f"`{r['module']}`" + (f" ({', '.join(fns)})" if fns else "")
+
+
 def row(r: dict) -> str:
     if "error" in r:
-        return f"| `{r['module']}` | failed | {r.get('date', '')} | {r['error']} | | | | | |"
+        return f"| {_label(r)} | failed | {r.get('date', '')} | {r['error']} | | | | | |"
     return (
-        f"| `{r['module']}` | {r['score']:.1f} % | {r['date']} | {r['mutants']} | {r['killed']} | "
+        f"| {_label(r)} | {r['score']:.1f} % | {r['date']} | {r['mutants']} | {r['killed']} | "
         f"{r['survived']} | {r['timeout']} | {r['no_tests']} | {r['minutes']} |"
     )
 
@@ -243,7 +272,7 @@ def table(results: dict[str, dict]) -> str:
         if module in results:
             lines.append(row(results[module]))
         else:
-            lines.append(f"| `{module}` | not yet run | | | | | | | |")
+            lines.append(f"| {_label({'module': module})} | not yet run | | | | | | | |")
     return "\n".join(lines)
 
 
@@ -266,8 +295,8 @@ def _update_docs(results: dict[str, dict]) -> None:
         if module in results:
             lines.append(row(results[module]))
             continue
-        old_row = next((ln for ln in old.splitlines() if ln.startswith(f"| `{module}` |")), None)
-        lines.append(old_row or f"| `{module}` | not yet run | | | | | | | |")
+        old_row = next((ln for ln in old.splitlines() if ln.startswith(f"| `{module}`")), None)
+        lines.append(old_row or f"| {_label({'module': module})} | not yet run | | | | | | | |")
     DOCS.write_text(before + TABLE_START + "\n" + "\n".join(lines) + "\n" + TABLE_END + after)
 
 
