@@ -694,3 +694,18 @@ def test_principal_leaders_are_found_in_the_requesters_township(team, other_org)
         "principal_leader", township_id=team.town.pk, department=team.dept, requester=team.staff
     )
     assert step.approvers == [team.boss, team.boss2]
+
+
+def test_reminders_load_steps_and_candidates_once_for_all_requests(team, django_assert_num_queries):
+    """The beat task reminds every waiting request: steps and candidates come in two queries for
+    all of them (prefetched), not two more per request."""
+    old = timezone.now() - dt.timedelta(days=3)
+    reqs = [
+        ask(team, team.staff, [team.head]),
+        ask(team, team.mate, [team.leader]),
+        ask(team, team.staff, [team.boss]),
+    ]
+    ApprovalRequest.objects.filter(pk__in=[r.pk for r in reqs]).update(submitted_at=old)
+    # requests + steps + candidates (3), then per request one notification and one reminded_at (3 x 2)
+    with django_assert_num_queries(9):
+        assert approvals_remind(cutoff=timezone.now() - dt.timedelta(days=1)) == 3
