@@ -42,11 +42,6 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, nxt - dt.timedelta(days=1)
 
 
-def leave_effective_end_q() -> Q:
-    """Granted leave ends on its last day, or the day before the person came back (销假)."""
-    return Q(status=RequestStatus.APPROVED) | Q(status=RequestStatus.REPORTED_BACK)
-
-
 def leave_cover(*, township_id: int, start: dt.date, end: dt.date) -> dict[tuple[int, dt.date], str]:
     """(person, day) -> "full" / "am" / "pm" for granted leave (one query): the half on leave,
     so the other half is to be worked.  A leave begun at noon covers its first day's
