@@ -165,8 +165,15 @@ def test_r_mtg_5_to_9_allowed_at_the_limits(world):
         retired_cadres_symposium=True,
     )
     assert rule_errors(world, d) == {}
-    # The people's congress may last all morning; an agency room is always a fine venue.
-    d = draft(world, meeting_type=MeetingType.PEOPLES_CONGRESS, planned_minutes=240, venue_kind="room")
+    # The people's congress may last all morning; an agency room is always a fine venue, whatever
+    # kind of outside place the form still holds.
+    d = draft(
+        world,
+        meeting_type=MeetingType.PEOPLES_CONGRESS,
+        planned_minutes=240,
+        venue_kind="room",
+        outside_kind="high_end_hotel",
+    )
     assert rule_errors(world, d) == {}
 
 
