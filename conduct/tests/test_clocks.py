@@ -13,8 +13,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from conduct.models import LeaveRequest, TripRequest
+from conduct.models import LeaveRequest, LeavingRegistration, TripRequest
+from conduct.services.attendance import _middle, _minutes_of, correction_window_close, evaluate_day
 from conduct.services.common import (
     days_between,
     fieldwork_days,
@@ -25,9 +27,10 @@ from conduct.services.common import (
     trip_cover,
 )
 from conduct.services.leave import LeaveHalves, leave_balance, leave_halves, leave_length
+from conduct.tests.factories import punch
 from township import hooks
 from township.models import PolicyValue
-from township.tests.factories import TownshipFactory, UserFactory
+from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -518,3 +521,306 @@ def test_r_lv_3_overlapping_trips_of_the_traveller_and_the_companions(township):
     assert clash(MON_13_OCT, MON_13_OCT) == [shanghai]  # a companion of a pending trip
     assert clash(MON_13_OCT, MON_13_OCT, who=(me, boss)) == [shanghai]  # listed once
     assert clash(dt.date(2025, 10, 14), dt.date(2025, 10, 14)) == []
+
+
+# --- attendance.py: minutes, the middle of a session, the correction window -------------------
+
+
+def test_r_att_4_minutes_of_the_day_and_the_middle_of_a_session():
+    assert _minutes_of(dt.time(0, 0)) == 0
+    assert _minutes_of(dt.time(8, 30)) == 510  # 8 * 60 + 30
+    assert _minutes_of(dt.time(23, 59, 59)) == 1439  # 23 * 60 + 59, the seconds dropped
+    assert _middle(dt.time(8, 30), dt.time(18, 0)) == 795  # (510 + 1080) / 2: 13:15
+    assert _middle(dt.time(14, 30), dt.time(18, 0)) == 975  # (870 + 1080) / 2: 16:15
+    assert _middle(dt.time(8, 31), dt.time(12, 0)) == 615  # (511 + 720) // 2 = 1231 // 2
+
+
+def test_r_att_4_correction_window_closes_days_after_the_month_ends(township):
+    elsewhere = TownshipFactory()
+    # this township: 5 days in 2025, 1 day from 2026 on ("today" is in 2026)
+    set_policy(township, "R-ATT-4.window_days", 2025, 5)
+    set_policy(township, "R-ATT-4.window_days", 2026, 1)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False):
+        # February 2025 ends on the 28th: + 5 = 5 March
+        assert correction_window_close(township_id=township.pk, day=dt.date(2025, 2, 10)) == dt.date(
+            2025, 3, 5
+        )
+        # 31 December + 5 = 5 January of the next year
+        assert correction_window_close(township_id=township.pk, day=dt.date(2025, 12, 31)) == dt.date(
+            2026, 1, 5
+        )
+        # February 2026: 28th + 1 = 1 March
+        assert correction_window_close(township_id=township.pk, day=dt.date(2026, 2, 1)) == dt.date(
+            2026, 3, 1
+        )
+        # elsewhere the national default, 3: 28 Feb + 3 = 3 March
+        assert correction_window_close(township_id=elsewhere.pk, day=dt.date(2025, 2, 10)) == dt.date(
+            2025, 3, 3
+        )
+
+
+# --- attendance.py: evaluate_day ----------------------------------------------------------------
+
+
+def _with_field_days(answer, func, *args, **kwargs):
+    saved = hooks.ANSWERS.get("fieldwork_days")
+    hooks.ANSWERS["fieldwork_days"] = [answer]
+    try:
+        return func(*args, **kwargs)
+    finally:
+        if saved is None:
+            hooks.ANSWERS.pop("fieldwork_days")
+        else:
+            hooks.ANSWERS["fieldwork_days"] = saved
+
+
+def _register(person, start, end):
+    return LeavingRegistration.objects.create(
+        township_id=person.township_id,
+        person=person,
+        destination="成都",
+        start_date=start,
+        end_date=end,
+        phone="13800000000",
+        reason="test",
+    )
+
+
+def _row(row):
+    at = lambda t: None if t is None else timezone.localtime(t).strftime("%H:%M")  # noqa: E731
+    return (
+        row.status,
+        row.punches,
+        at(row.first_punch),
+        at(row.last_punch),
+        row.late_minutes,
+        row.early_minutes,
+        row.leave_days,
+        getattr(row, "missing_direction", None),
+    )
+
+
+def _spec(s):
+    return (s.rule_id, s.township_id, str(s.detail), s.on_date, s.person_id, s.department_id, s.key)
+
+
+def test_r_att_2_3_a_working_saturday_hand_worked(township):
+    """Sat 11 Oct 2025 is a working day (调休), winter hours 08:30-12:00 and 14:30-18:00; this
+    township's grace is 7 minutes in 2025 (3 from 2026, the year "today" is in)."""
+    day = SAT_11_OCT
+    set_policy(township, "R-ATT-2.grace_minutes", 2025, 7)
+    set_policy(township, "R-ATT-2.grace_minutes", 2026, 3)
+    dept = DepartmentFactory(township=township)
+    p = {n: UserFactory(township=township, department=dept, full_name=f"干部{n:02d}") for n in range(1, 26)}
+    gone = UserFactory(township=township, department=dept, is_active=False)
+    elsewhere = UserFactory(township=TownshipFactory())
+    punch(elsewhere, day, "08:00")
+    punch(gone, day, "08:00")
+
+    def punches(n, *times):
+        for t in times:
+            punch(p[n], day, t)
+
+    punches(1, "08:45", "12:10", "18:10")  # late 15 > 7; after 18:00: not early -> late
+    punches(2, "08:00", "17:40")  # early 18:00 - 17:40 = 20 -> early
+    punches(3, "08:50", "17:30")  # late 20, early 30
+    punches(4, "08:36", "17:54")  # late 6, early 6: both within 7 -> present
+    # 5, 6, 7: no punch, no cover -> absent; 6 and 7 registered leaving the township
+    _register(p[5], FRI_10_OCT, FRI_10_OCT)  # ended the day before
+    _register(p[5], SUN_12_OCT, MON_13_OCT)  # begins the day after
+    _register(p[6], SAT_11_OCT, SUN_12_OCT)  # begins that day
+    _register(p[7], FRI_10_OCT, SAT_11_OCT)  # ends that day
+    _trip(p[8], FRI_10_OCT, SAT_11_OCT)
+    punches(8, "09:00", "18:00")  # on a trip all the same
+    _leave(p[9], SAT_11_OCT, SAT_11_OCT, 1, kind="personal")
+    punches(9, "08:30", "18:00")  # on leave all the same
+    punches(10, "09:00", "10:00")  # a whole field day: punches do not matter
+    _leave(p[11], SAT_11_OCT, SAT_11_OCT, "0.5", kind="personal", half_day="pm")  # + field morning
+    # 12: half a field day and no punch -> field
+    _leave(p[13], SAT_11_OCT, SAT_11_OCT, "0.5", kind="personal", half_day="am")  # afternoon missed
+    _leave(p[14], SAT_11_OCT, SAT_11_OCT, "0.5", kind="personal", half_day="am")
+    punches(14, "14:45", "18:00")  # afternoon session from 14:30: late 15
+    _leave(p[15], SAT_11_OCT, SAT_11_OCT, "0.5", kind="personal", half_day="pm")
+    punches(15, "08:30", "11:50")  # morning session to 12:00: early 10
+    punches(16, "10:00", "11:00")  # half a field day: one session cannot be checked
+    punches(17, "16:00")  # half a field day and one punch
+    punches(18, "08:40")  # one punch before 13:15, the middle of 08:30-18:00: clock-out missing
+    punches(19, "13:15")  # at the middle: the clock-in is missing
+    punches(20, "13:14")  # a minute before: the clock-out is missing
+    _leave(p[21], SAT_11_OCT, SAT_11_OCT, "0.5", kind="personal", half_day="am")
+    punches(21, "16:00")  # session 14:30-18:00, middle 16:15: clock-out missing
+    _leave(p[22], SAT_11_OCT, SAT_11_OCT, "0.5", kind="personal", half_day="pm")
+    punches(22, "10:30")  # session 08:30-12:00, middle 10:15: clock-in missing
+    punch(p[23], FRI_10_OCT, "23:59")  # the day before and the day after only: absent
+    punch(p[23], SUN_12_OCT, "00:00")
+    punches(24, "00:00", "18:00")  # midnight is the day's own
+    # 25: the 调休 Saturday with no punch and a day of leave the day before -> absent
+    _leave(p[25], FRI_10_OCT, FRI_10_OCT, 1, kind="personal")
+
+    def field(*, township_id, start, end):
+        assert (township_id, start, end) == (township.pk, day, day)
+        half, whole = Decimal("0.5"), Decimal("1")
+        return {
+            (p[10].pk, day): whole,
+            (p[11].pk, day): half,
+            (p[12].pk, day): half,
+            (p[16].pk, day): half,
+            (p[17].pk, day): half,
+        }
+
+    now = dt.datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(now, tick=False):
+        rows, specs = _with_field_days(field, evaluate_day, township_id=township.pk, day=day)
+    got = {r.person_id: r for r in rows}
+    assert set(got) == {person.pk for person in p.values()}  # not the inactive, not elsewhere
+    for r in rows:
+        assert (r.township_id, r.date, r.computed_at) == (township.pk, day, now)
+    half = Decimal("0.5")
+    expected = {
+        1: ("late", 3, "08:45", "18:10", 15, 0, 0, None),
+        2: ("early", 2, "08:00", "17:40", 0, 20, 0, None),
+        3: ("late_early", 2, "08:50", "17:30", 20, 30, 0, None),
+        4: ("present", 2, "08:36", "17:54", 0, 0, 0, None),
+        5: ("absent", 0, None, None, 0, 0, 0, None),
+        6: ("absent", 0, None, None, 0, 0, 0, None),
+        7: ("absent", 0, None, None, 0, 0, 0, None),
+        8: ("trip", 2, "09:00", "18:00", 0, 0, 0, None),
+        9: ("leave", 2, "08:30", "18:00", 0, 0, 1, None),
+        10: ("field", 2, "09:00", "10:00", 0, 0, 0, None),
+        11: ("leave", 0, None, None, 0, 0, half, None),
+        12: ("field", 0, None, None, 0, 0, 0, None),
+        13: ("absent", 0, None, None, 0, 0, half, None),
+        14: ("late", 2, "14:45", "18:00", 15, 0, half, None),
+        15: ("early", 2, "08:30", "11:50", 0, 10, half, None),
+        16: ("present", 2, "10:00", "11:00", 0, 0, 0, None),
+        17: ("present", 1, "16:00", "16:00", 0, 0, 0, None),
+        18: ("missing_punch", 1, "08:40", "08:40", 0, 0, 0, "out"),
+        19: ("missing_punch", 1, "13:15", "13:15", 0, 0, 0, "in"),
+        20: ("missing_punch", 1, "13:14", "13:14", 0, 0, 0, "out"),
+        21: ("missing_punch", 1, "16:00", "16:00", 0, 0, half, "out"),
+        22: ("missing_punch", 1, "10:30", "10:30", 0, 0, half, "in"),
+        23: ("absent", 0, None, None, 0, 0, 0, None),
+        24: ("present", 2, "00:00", "18:00", 0, 0, 0, None),
+        25: ("absent", 0, None, None, 0, 0, 0, None),
+    }
+    assert {n: _row(got[p[n].pk]) for n in p} == expected
+    t, d = township.pk, dept.pk
+
+    def absent(n):
+        return [
+            (
+                "R-ATT-3",
+                t,
+                f"干部{n:02d}: absent on a working day without approved leave, trip or field day",
+                day,
+                p[n].pk,
+                d,
+                f"person:{p[n].pk}",
+            ),
+        ]
+
+    def unregistered(n):
+        return [
+            (
+                "R-LV-5",
+                t,
+                f"干部{n:02d}: absent on a working day with neither leave nor a leaving-the-township "
+                "registration",
+                day,
+                p[n].pk,
+                d,
+                f"person:{p[n].pk}",
+            ),
+        ]
+
+    def r_att_2(n, text):
+        return [("R-ATT-2", t, f"干部{n:02d}: {text}", day, p[n].pk, d, f"person:{p[n].pk}")]
+
+    assert sorted(_spec(s) for s in specs) == sorted(
+        r_att_2(1, "arrived 15 min late (first punch 08:45)")
+        + r_att_2(2, "left 20 min early (last punch 17:40)")
+        + r_att_2(3, "arrived 20 min late (first punch 08:50); left 30 min early (last punch 17:30)")
+        + absent(5)
+        + unregistered(5)
+        + absent(6)
+        + absent(7)
+        + absent(13)
+        + unregistered(13)
+        + r_att_2(14, "arrived 15 min late (first punch 14:45)")
+        + r_att_2(15, "left 10 min early (last punch 11:50)")
+        + absent(23)
+        + unregistered(23)
+        + absent(25)
+        + unregistered(25)
+    )
+
+
+def test_r_att_1_holidays_rest_days_and_summer_hours(township):
+    p1, p2 = UserFactory(township=township), UserFactory(township=township)
+    _leave(p2, SUN_28_SEP, THU_9_OCT, 4, kind="personal")  # 28, 29, 30 Sep and 9 Oct
+    for day in (SUN_28_SEP, TUE_30_SEP, OCT_1, SUN_12_OCT):
+        punch(p1, day, "08:30")
+        punch(p1, day, "18:20")
+
+    def field(*, township_id, start, end):
+        return {(p1.pk, d): Decimal("1") for d in (OCT_1, SUN_12_OCT)}
+
+    with time_machine.travel(dt.datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI), tick=False):
+        days = {
+            day: _with_field_days(field, evaluate_day, township_id=township.pk, day=day)
+            for day in (SUN_28_SEP, OCT_1, SUN_12_OCT)
+        }
+    # National Day and an ordinary Sunday: nobody is due, whatever the punches, leave or field days
+    for day, status in ((OCT_1, "holiday"), (SUN_12_OCT, "rest")):
+        rows, specs = days[day]
+        assert sorted((r.person_id, r.status, r.leave_days, r.punches) for r in rows) == sorted(
+            [(p1.pk, status, 0, 2), (p2.pk, status, 0, 0)]
+        )
+        assert specs == []
+    # the 调休 Sunday 28 Sep is in summer hours: the afternoon ends at 18:30, so 18:20 is 10 early
+    rows, specs = days[SUN_28_SEP]
+    got = {r.person_id: r for r in rows}
+    assert (got[p1.pk].status, got[p1.pk].early_minutes, got[p1.pk].late_minutes) == ("early", 10, 0)
+    assert (got[p2.pk].status, got[p2.pk].leave_days) == ("leave", 1)
+
+
+def test_r_att_4_one_punch_today_is_a_clock_in_until_the_session_ends(township):
+    """Seen live on Sat 11 Oct 2025 (grace 5): one punch in the morning is only checked for
+    lateness until the session ends (18:00, or 12:00 with an afternoon of leave); then the
+    clock-out is missing.  A day still under way raises no finding."""
+    a, b, c, e = (UserFactory(township=township, full_name=n) for n in ("甲", "乙", "丙", "丁"))
+    punch(a, SAT_11_OCT, "08:40")  # 10 late
+    punch(b, SAT_11_OCT, "08:35")  # 5 late: within the grace
+    punch(c, SAT_11_OCT, "13:30")  # after 13:15: a clock-out, so the clock-in is missing
+    _leave(e, SAT_11_OCT, SAT_11_OCT, "0.5", kind="personal", half_day="pm")
+    punch(e, SAT_11_OCT, "08:40")  # morning only, to 12:00
+
+    def seen_at(hhmm):
+        h, m = map(int, hhmm.split(":"))
+        with time_machine.travel(dt.datetime(2025, 10, 11, h, m, tzinfo=SHANGHAI), tick=False):
+            rows, specs = _with_field_days(
+                lambda **kw: {}, evaluate_day, township_id=township.pk, day=SAT_11_OCT
+            )
+        got = {r.person_id: r for r in rows}
+        return [
+            (got[x.pk].status, got[x.pk].late_minutes, getattr(got[x.pk], "missing_direction", None))
+            for x in (a, b, c, e)
+        ], sorted(_spec(s)[2] for s in specs)
+
+    assert seen_at("13:30") == (
+        [("late", 10, None), ("present", 0, None), ("missing_punch", 0, "in"), ("missing_punch", 0, "out")],
+        [],
+    )
+    assert seen_at("11:59") == (
+        [("late", 10, None), ("present", 0, None), ("missing_punch", 0, "in"), ("late", 10, None)],
+        [],
+    )
+    assert seen_at("18:00") == (
+        [
+            ("missing_punch", 0, "out"),
+            ("missing_punch", 0, "out"),
+            ("missing_punch", 0, "in"),
+            ("missing_punch", 0, "out"),
+        ],
+        [],
+    )
