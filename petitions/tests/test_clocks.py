@@ -304,6 +304,7 @@ def test_petition_clocks_run_reminds_flags_and_prompts(org, other_org):
         # review due 5-15 + 30 = 6-14: overdue (R-PET-4)
         i = replied(org, on=d(5, 1), reply_on=d(5, 18))  # 0009 replied 28 days ago: prompt
         j = replied(org, on=d(5, 1), reply_on=d(5, 19))  # 0010 replied 27 days ago: not yet
+        k = replied(org, on=d(5, 1), reply_on=d(5, 19))  # 0011 the same
         x = register(other_org, on=d(5, 1))  # the other township's 2026-0001, due 5-16: overdue
         assert [c_.next_due for c_ in (a, b, c, dd, e, f, g)] == [
             d(6, 18),
@@ -377,12 +378,12 @@ def test_petition_clocks_run_reminds_flags_and_prompts(org, other_org):
     assert PetitionCase.objects.get(pk=a.pk).reminded_for == d(6, 18)
 
     # The next day, for the first township only: 0001 and 0005 were reminded of these deadlines
-    # already; 0002 (6-19 = 6-16 + 3) is now due soon; 0004 (6-15) is now overdue; 0010 (5-19 =
+    # already; 0002 (6-19 = 6-16 + 3) is now due soon; 0004 (6-15) is now overdue; 0010 and 0011 (5-19 =
     # 6-16 - 28) gets its prompt.  The other township's case is not looked at.
     with at(TODAY):
         before = last_note_pk()
         counts = services.petition_clocks_run(today=d(6, 16), township_ids=[org.township.pk])
-    assert counts == {"reminded": 1, "overdue": 5, "prompted": 1}  # overdue: 0003 0004 0006 0007 0008
+    assert counts == {"reminded": 1, "overdue": 5, "prompted": 2}  # overdue: 0003 0004 0006 0007 0008
     assert notes_after(before) == sorted(
         [
             (org.clerk.pk, "Petition 2026-0002: deadline 2026-06-19 (3 days left).", b.get_absolute_url()),
@@ -390,6 +391,11 @@ def test_petition_clocks_run_reminds_flags_and_prompts(org, other_org):
                 org.clerk.pk,
                 "Petition 2026-0010: ask the petitioner whether the matter was resolved.",
                 j.get_absolute_url(),
+            ),
+            (
+                org.clerk.pk,
+                "Petition 2026-0011: ask the petitioner whether the matter was resolved.",
+                k.get_absolute_url(),
             ),
         ]
     )
@@ -425,3 +431,24 @@ def test_petition_clocks_run_reads_the_policy_of_the_day_it_is_run_for(org):
             ),
         ]
     )
+
+
+def test_petition_clocks_run_query_count(org, django_assert_num_queries):
+    """One township: a registered case due soon (the clerk told), a case due soon with a leader and
+    a handler (both told), two overdue cases, one reply four weeks old.  Queries: 1 townships,
+    2 policy (the township's county, the values), 1 due soon + 1 their handlers, 1 + 1 (notice,
+    update) and 2 + 1, 1 overdue, 1 the findings, 1 replies to prompt, 1 + 1 (notice, update)
+    = 15.  Every related row comes with its case: no query per case."""
+    from django.contrib.contenttypes.models import ContentType
+
+    with at(TODAY):
+        register(org, on=d(6, 5))  # due 6-20: today + 5, nothing
+        register(org, on=d(6, 1))  # due 6-16: reminder to the clerk
+        in_progress(org, on=d(4, 17), handlers=[org.head])  # due 6-16: leader and handler
+        register(org, on=d(5, 20))  # due 6-04: overdue
+        in_progress(org, on=d(4, 1))  # due 5-31: overdue
+        replied(org, on=d(4, 20), reply_on=d(5, 10))  # replied 5-10 <= 5-18: prompt
+        ContentType.objects.get_for_model(PetitionCase)  # cached, as in any running process
+        with django_assert_num_queries(15):
+            counts = services.petition_clocks_run()
+    assert counts == {"reminded": 2, "overdue": 2, "prompted": 1}
