@@ -29,7 +29,7 @@ from conduct.services.common import (
 from conduct.services.leave import LeaveHalves, leave_balance, leave_halves, leave_length
 from conduct.tests.factories import punch
 from township import hooks
-from township.models import PolicyValue
+from township.models import CalendarOverride, PolicyValue
 from township.tests.factories import DepartmentFactory, TownshipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +171,30 @@ def test_r_lv_1_half_day_on_a_rest_day_is_refused_on_its_field(township):
     assert errors(exc) == {
         "end_half": ["2025-10-12 is a rest day; a half day of leave must be on a working day."]
     }
+
+
+def test_r_lv_1_length_follows_the_townships_own_calendar(township):
+    """This township closed on Thu 23 Oct 2025 (a flood day) and worked Sat 25 Oct instead;
+    the national calendar has Mon 20 - Fri 24 Oct as an ordinary week."""
+    for day, working in ((dt.date(2025, 10, 23), False), (dt.date(2025, 10, 25), True)):
+        CalendarOverride.objects.create(
+            county=township.county, township=township, date=day, is_working_day=working
+        )
+    mon, wed, thu, fri, sat = (dt.date(2025, 10, d) for d in (20, 22, 23, 24, 25))
+    assert length(township, mon, fri) == Decimal(4)  # 20, 21, 22, 24
+    assert length(TownshipFactory(county=township.county), mon, fri) == Decimal(5)  # elsewhere: 20-24
+    assert length(township, sat, sat, half_day="pm") == Decimal("0.5")
+    assert length(township, fri, sat, start_half="pm", end_half="am") == Decimal(1)  # 2 - 1
+    rest = "2025-10-23 is a rest day; a half day of leave must be on a working day."
+    with pytest.raises(ValidationError) as exc:
+        length(township, thu, thu, half_day="am")
+    assert errors(exc) == {"half_day": [rest]}
+    with pytest.raises(ValidationError) as exc:
+        length(township, thu, fri, start_half="pm")
+    assert errors(exc) == {"start_half": [rest]}
+    with pytest.raises(ValidationError) as exc:
+        length(township, wed, thu, end_half="am")
+    assert errors(exc) == {"end_half": [rest]}
 
 
 def test_r_lv_1_dates_a_clerk_would_not_accept(township):
@@ -448,6 +472,14 @@ def test_r_lv_3_overlapping_leaves_half_day_by_half_day(township):
         wed_text,
         "李四: Sick leave 2025-10-15 to 2025-10-15",
     ]
+    assert clash(MON_13_OCT, WED_15_OCT) == [wed_text]  # its first day is the query's last
+    # a later afternoon leave that does not clash does not hide an earlier one that does
+    # (leaves are read latest first: the afternoon leave, asked later, comes first)
+    wang = _person(township, "王五")
+    _leave(wang, WED_15_OCT, WED_15_OCT, "0.5", kind="personal", half_day="pm")
+    assert clash(WED_15_OCT, WED_15_OCT, who=(colleague, wang), half_day="am") == [
+        "李四: Sick leave 2025-10-15 to 2025-10-15"
+    ]
     # a pending leave already holds its days; a rejected one does not
     _leave(me, dt.date(2025, 11, 3), dt.date(2025, 11, 3), 1, kind="personal", status="pending")
     _leave(me, dt.date(2025, 11, 4), dt.date(2025, 11, 4), 1, kind="personal", status="rejected")
@@ -496,6 +528,7 @@ def test_r_lv_3_overlapping_a_reported_back_leave_ends_the_day_before_the_return
         "张三: Personal leave 2025-10-20 to 2025-10-24"
     ]
     assert clash(dt.date(2025, 10, 28), dt.date(2025, 10, 28), half_day="pm") == []
+    assert clash(dt.date(2025, 10, 28), dt.date(2025, 10, 29), start_half="pm") == []
     assert clash(dt.date(2025, 10, 29), dt.date(2025, 10, 30)) == []
     assert clash(dt.date(2025, 10, 28), dt.date(2025, 10, 28), half_day="am") == [
         "张三: Personal leave 2025-10-27 to 2025-10-28"
@@ -756,11 +789,26 @@ def test_r_att_2_3_a_working_saturday_hand_worked(township):
 
 
 def test_r_att_1_holidays_rest_days_and_summer_hours(township):
-    p1, p2 = UserFactory(township=township), UserFactory(township=township)
+    """This township has no grace in 2025, closed on Mon 20 Oct and worked Sat 18 Oct."""
+    set_policy(township, "R-ATT-2.grace_minutes", 2025, 0)
+    mon_20, sat_18 = dt.date(2025, 10, 20), dt.date(2025, 10, 18)
+    CalendarOverride.objects.create(
+        county=township.county, township=township, date=mon_20, is_working_day=False
+    )
+    CalendarOverride.objects.create(
+        county=township.county, township=township, date=sat_18, is_working_day=True
+    )
+    p1, p2, p3 = (
+        UserFactory(township=township),
+        UserFactory(township=township),
+        UserFactory(township=township),
+    )
     _leave(p2, SUN_28_SEP, THU_9_OCT, 4, kind="personal")  # 28, 29, 30 Sep and 9 Oct
-    for day in (SUN_28_SEP, TUE_30_SEP, OCT_1, SUN_12_OCT):
+    for day in (SUN_28_SEP, TUE_30_SEP, OCT_1, SUN_12_OCT, mon_20):
         punch(p1, day, "08:30")
         punch(p1, day, "18:20")
+    punch(p3, SUN_28_SEP, "08:31")  # one minute late, no grace
+    punch(p3, SUN_28_SEP, "18:29")  # one minute early
 
     def field(*, township_id, start, end):
         return {(p1.pk, d): Decimal("1") for d in (OCT_1, SUN_12_OCT)}
@@ -768,20 +816,28 @@ def test_r_att_1_holidays_rest_days_and_summer_hours(township):
     with time_machine.travel(dt.datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI), tick=False):
         days = {
             day: _with_field_days(field, evaluate_day, township_id=township.pk, day=day)
-            for day in (SUN_28_SEP, OCT_1, SUN_12_OCT)
+            for day in (SUN_28_SEP, OCT_1, SUN_12_OCT, mon_20, sat_18)
         }
-    # National Day and an ordinary Sunday: nobody is due, whatever the punches, leave or field days
-    for day, status in ((OCT_1, "holiday"), (SUN_12_OCT, "rest")):
+    # National Day, an ordinary Sunday and the township's closed Monday: nobody is due, whatever
+    # the punches, leave or field days
+    for day, status in ((OCT_1, "holiday"), (SUN_12_OCT, "rest"), (mon_20, "rest")):
         rows, specs = days[day]
         assert sorted((r.person_id, r.status, r.leave_days, r.punches) for r in rows) == sorted(
-            [(p1.pk, status, 0, 2), (p2.pk, status, 0, 0)]
+            [(p1.pk, status, 0, 2), (p2.pk, status, 0, 0), (p3.pk, status, 0, 0)]
         )
         assert specs == []
+    # the township's working Saturday: nobody punched, all three absent
+    rows, specs = days[sat_18]
+    assert sorted((r.person_id, r.status) for r in rows) == sorted(
+        [(p1.pk, "absent"), (p2.pk, "absent"), (p3.pk, "absent")]
+    )
     # the 调休 Sunday 28 Sep is in summer hours: the afternoon ends at 18:30, so 18:20 is 10 early
     rows, specs = days[SUN_28_SEP]
     got = {r.person_id: r for r in rows}
     assert (got[p1.pk].status, got[p1.pk].early_minutes, got[p1.pk].late_minutes) == ("early", 10, 0)
     assert (got[p2.pk].status, got[p2.pk].leave_days) == ("leave", 1)
+    # late 08:31 - 08:30 = 1 > 0, early 18:30 - 18:29 = 1 > 0
+    assert (got[p3.pk].status, got[p3.pk].late_minutes, got[p3.pk].early_minutes) == ("late_early", 1, 1)
 
 
 def test_r_att_4_one_punch_today_is_a_clock_in_until_the_session_ends(township):
