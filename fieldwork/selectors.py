@@ -11,8 +11,6 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -53,11 +51,9 @@ MANAGERS = (Role.ADMINISTRATOR, Role.OFFICE_CLERK, Role.PRINCIPAL_LEADER, Role.L
 # --- quota figures ---------------------------------------------------------------------------
 
 
-def _count_sub(qs, group_field: str, count_expr="pk", distinct=False):
-    return Subquery(
-        qs.order_by().values(group_field).annotate(c=Count(count_expr, distinct=distinct)).values("c"),
-        output_field=IntegerField(),
-    )
+def _count_sub(qs, group_field: str):
+    """How many rows of ``qs`` per ``group_field`` (the subquery's type is Count's integer)."""
+    return Subquery(qs.order_by().values(group_field).annotate(c=Count("pk")).values("c"))
 
 
 def annotate_figures(qs: QuerySet[User], *, year: int, on: dt.date) -> QuerySet[User]:
@@ -68,19 +64,19 @@ def annotate_figures(qs: QuerySet[User], *, year: int, on: dt.date) -> QuerySet[
         .order_by()
         .values("person")
         .annotate(s=Sum("days"))
-        .values("s"),
-        output_field=DecimalField(max_digits=6, decimal_places=1),
+        .values("s")
     )
     topics = _count_sub(ResearchTopic.objects.filter(person=OuterRef("pk"), year=year, is_key=True), "person")
     reports = _count_sub(
         ResearchReport.objects.filter(person=OuterRef("pk"), year=year, status__in=COUNTED_REPORT_STATUSES),
         "person",
     )
-    pairings = _count_sub(
-        Pairing.objects.filter(cadre=OuterRef("pk"), year=year), "cadre", "household", distinct=True
-    )
+    # A household is paired with a cadre at most once a year (pairing_unique_per_year): each
+    # pairing row is a distinct household.
+    pairings = _count_sub(Pairing.objects.filter(cadre=OuterRef("pk"), year=year), "cadre")
+    # Sum of a decimal field and a Decimal zero: the figure is a Decimal without an explicit type.
     return qs.annotate(
-        fw_days=Coalesce(days, Value(ZERO), output_field=DecimalField(max_digits=6, decimal_places=1)),
+        fw_days=Coalesce(days, Value(ZERO)),
         fw_topics=Coalesce(topics, Value(0)),
         fw_reports=Coalesce(reports, Value(0)),
         fw_pairings=Coalesce(pairings, Value(0)),
