@@ -181,6 +181,15 @@ def test_no_meal_means_no_meal_cost_and_no_meals(town):
     assert check(town, **no_meal(meal_count=1))[0] == {"meal_cost": wrong}
 
 
+def test_r_rec_2_standard_only_for_meals_the_township_served(town):
+    # ¥1,000.00 for 5 diners would be ¥200.00 each: no meal (its own error) and guests who paid
+    # their own fee are not held to the standard
+    assert check(town, meal="none", meal_count=1, meal_cost=Decimal("1000.00"))[0] == {
+        "meal_cost": ["No meal was chosen, so there can be no meal cost."]
+    }
+    assert check(town, meal="guests_paid", meal_count=1, meal_cost=Decimal("1000.00"))[0] == {}
+
+
 def test_served_meals_need_their_number(town):
     for meal in ("canteen", "outside"):
         assert check(town, meal=meal, meal_count=0, meal_cost=Decimal("0.00"))[0] == {
@@ -277,7 +286,9 @@ def test_r_rec_5_no_alcohol_dishes_or_gifts(town):
 
 
 def test_category_position_budget_spent_committed_remaining(town):
-    other = TownshipFactory(county=town.county)
+    # The neighbour ``town`` sorts first (lower id: budgets are ordered by township): its rows
+    # must not be read as ours.
+    other, town = town, TownshipFactory(county=town.county)
     clerk = UserFactory(township=town)
 
     def budget(category, amount, year=2026, township=town):
@@ -296,9 +307,9 @@ def test_category_position_budget_spent_committed_remaining(town):
             recorded_by=clerk,
         )
 
+    budget("office", "99999.00", township=other)
     budget("office", "10000.00")
     budget("office", "5000.00", year=2025)
-    budget("office", "99999.00", township=other)
     budget("training", "2000.00")
     budget("vehicle", "800.00")
     spend(dt.date(2026, 1, 1), "office", "1200.50", "approved")
