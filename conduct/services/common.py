@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conduct.models import LeaveRequest, TripRequest
+from conduct.models import HalfDay, LeaveRequest, TripRequest
 from conduct.models.choices import ACTIVE, GRANTED, TRANSITIONS, RequestStatus
 from township.hooks import ask
 from township.models import User
@@ -66,7 +66,11 @@ def leave_cover(*, township_id: int, start: dt.date, end: dt.date) -> dict[tuple
 
 
 def half_day_span(
-    start: dt.date, end: dt.date, half_day: str = "full", start_half: str = "full", end_half: str = "full"
+    start: dt.date,
+    end: dt.date,
+    half_day: str = HalfDay.FULL,
+    start_half: str = HalfDay.FULL,
+    end_half: str = HalfDay.FULL,
 ) -> tuple[int, int]:
     """A leave as a closed range of half days (morning 2n, afternoon 2n+1 of day ordinal n),
     so that Wednesday afternoon to Friday and Wednesday morning do not overlap (R-LV-3)."""
@@ -121,9 +125,9 @@ def overlapping(
     person_ids,
     start: dt.date,
     end: dt.date,
-    half_day: str = "full",
-    start_half: str = "full",
-    end_half: str = "full",
+    half_day: str = HalfDay.FULL,
+    start_half: str = HalfDay.FULL,
+    end_half: str = HalfDay.FULL,
     exclude_leave=None,
     exclude_trip=None,
 ) -> list[str]:
@@ -144,7 +148,7 @@ def overlapping(
     for leave in leaves:
         last, end_half_taken = leave.end_date, leave.end_half
         if leave.status == RequestStatus.REPORTED_BACK and leave.returned_on <= leave.end_date:
-            last, end_half_taken = leave.returned_on - dt.timedelta(days=1), "full"
+            last, end_half_taken = leave.returned_on - dt.timedelta(days=1), HalfDay.FULL
         other_lo, other_hi = half_day_span(
             leave.start_date, last, leave.half_day, leave.start_half, end_half_taken
         )

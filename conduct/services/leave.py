@@ -47,8 +47,9 @@ class Balance:
 def leave_balance(*, person: User, year: int, exclude_leave: int | None = None) -> Balance:
     """R-LV-4: annual paid leave by years of service at the start of the year, less what is
     asked, approved or used (reported back: only the days really taken)."""
-    pol = policies(LV4_KEYS, township=person.township_id, on=dt.date(year, 1, 1))
-    years = years_of_service(person.first_employed_on, dt.date(year, 1, 1))
+    new_year = dt.date(year, 1, 1)
+    pol = policies(LV4_KEYS, township=person.township_id, on=new_year)
+    years = years_of_service(person.first_employed_on, new_year)
     qs = LeaveRequest.objects.filter(
         person=person, kind=LeaveKind.ANNUAL, status__in=ACTIVE, start_date__year=year
     )

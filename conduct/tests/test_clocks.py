@@ -788,7 +788,7 @@ def test_r_att_2_3_a_working_saturday_hand_worked(township):
     )
 
 
-def test_r_att_1_holidays_rest_days_and_summer_hours(township):
+def test_r_att_1_holidays_rest_days_and_summer_hours(township, django_assert_num_queries):
     """This township has no grace in 2025, closed on Mon 20 Oct and worked Sat 18 Oct."""
     set_policy(township, "R-ATT-2.grace_minutes", 2025, 0)
     mon_20, sat_18 = dt.date(2025, 10, 20), dt.date(2025, 10, 18)
@@ -810,14 +810,23 @@ def test_r_att_1_holidays_rest_days_and_summer_hours(township):
     punch(p3, SUN_28_SEP, "08:31")  # one minute late, no grace
     punch(p3, SUN_28_SEP, "18:29")  # one minute early
 
+    asked = []
+
     def field(*, township_id, start, end):
+        asked.append(start)
         return {(p1.pk, d): Decimal("1") for d in (OCT_1, SUN_12_OCT)}
 
+    days = {}
     with time_machine.travel(dt.datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI), tick=False):
-        days = {
-            day: _with_field_days(field, evaluate_day, township_id=township.pk, day=day)
-            for day in (SUN_28_SEP, OCT_1, SUN_12_OCT, mon_20, sat_18)
-        }
+        for day in (SUN_28_SEP, OCT_1, SUN_12_OCT, mon_20, sat_18):
+            # a day off asks nothing about leave, trips, field days or registrations: the
+            # settings (township's county, values), the calendar (township, overrides), the
+            # people and the punches = 6 queries; a working day adds leave and trips (8), and
+            # the registrations once someone is absent (9: Sat 18 Oct)
+            queries = {OCT_1: 6, SUN_12_OCT: 6, mon_20: 6, SUN_28_SEP: 8, sat_18: 9}[day]
+            with django_assert_num_queries(queries):
+                days[day] = _with_field_days(field, evaluate_day, township_id=township.pk, day=day)
+    assert asked == [SUN_28_SEP, sat_18]  # the field-work app is asked about working days only
     # National Day, an ordinary Sunday and the township's closed Monday: nobody is due, whatever
     # the punches, leave or field days
     for day, status in ((OCT_1, "holiday"), (SUN_12_OCT, "rest"), (mon_20, "rest")):
