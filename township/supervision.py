@@ -86,7 +86,7 @@ def violation_record(
         type=type,
         evidence=evidence,
         person=person,
-        department=department or (person.department if person else None),
+        department=department or person.department,  # no unit named: the person's (checked above)
         rule_id=rule_id,
         finding=finding,
         spot_check=spot_check,
@@ -313,8 +313,8 @@ def satisfaction_ranking(*, township_id: int, year: int) -> list[tuple[int, Deci
         .annotate(avg=Avg("score"))
         .order_by("-avg", "department_id")
     )
-    out, rank = [], 0
-    for i, (dept, avg) in enumerate(rows, start=1):
+    out = []
+    for i, (dept, avg) in enumerate(rows, start=1):  # the first row sets rank
         if i == 1 or avg != rows[i - 2][1]:
             rank = i
         out.append((dept, avg, rank))

@@ -250,6 +250,17 @@ def test_finding_confirm_makes_the_violation_of_its_rule(org):
     )
 
 
+def test_finding_confirm_reads_the_finding_with_its_person_and_unit(org, django_assert_num_queries):
+    f = raise_(org, "R-ATT-2")
+    inspector = type(org.inspector).objects.get(pk=org.inspector.pk)
+    # 19 = the inspector's roles, SAVEPOINT, the finding with its person and unit (one SELECT ... FOR
+    # UPDATE), its UPDATE, its township, full_clean's 6 existence checks (township, person, unit,
+    # finding, recorder, one violation per finding) and 2 constraint checks (SAVEPOINT, SELECT,
+    # RELEASE each: 6), the INSERT, RELEASE.  Reading the person or the unit apart adds one each.
+    with django_assert_num_queries(19):
+        supervision.finding_confirm(actor=inspector, finding_id=f.pk)
+
+
 def test_finding_confirm_refusals(org, other_org):
     f = raise_(org, "R-ATT-2")
     confirm = supervision.finding_confirm
@@ -342,6 +353,10 @@ def test_findings_triage_bulk(org):
     )
     f = Finding.objects.get(pk=fresh)
     assert (f.status, f.resolution) == (FindingStatus.DISMISSED, "请假")
+    # Confirmed without a reason: each violation's evidence is its finding's detail.
+    quiet = raise_(org, "R-ATT-2", person=org.head, detail="迟到 08:40").pk
+    assert supervision.findings_triage_bulk(actor=org.inspector, finding_ids=[quiet], action="confirm") == 1
+    assert Violation.objects.get(finding_id=quiet).evidence == "迟到 08:40"
 
 
 # --- survey ratings and rounds -------------------------------------------------------------------
@@ -424,7 +439,7 @@ def test_survey_rating_enter_finds_its_round_by_township_year_kind_and_name(org,
     ]
     assert len({first.pk, *(r.pk for r in others)}) == 5
     assert first.ratings.count() == 2
-    assert SurveyRating.objects.filter(rater_group="党员代表").count() == 1
+    assert sorted(first.ratings.values_list("rater_group", flat=True)) == ["", "党员代表"]
     # Refused: not an inspector, another township.
     assert refusal(enter, actor=org.principal, department=org.department).messages == [
         "Only discipline inspectors and administrators enter ratings."
@@ -624,6 +639,17 @@ def test_satisfaction_review_raises_the_finding_word_for_word(org):
     assert finding.status == FindingStatus.OPEN and Finding.objects.count() == 1
 
 
+def test_satisfaction_review_queries(org, django_assert_num_queries):
+    """A year that does not count is one query to tell, the year before is not asked, and the
+    withdrawal is one UPDATE (nothing is due: no unit is read, nothing is reopened)."""
+    with django_assert_num_queries(2):
+        assert supervision.satisfaction_review(township_id=org.township.pk, year=2026) == []
+    a, b, c, finding = last_twice(org)
+    units = supervision.satisfaction_review(township_id=org.township.pk, year=2026)
+    with django_assert_num_queries(0):  # the units come with their heads
+        assert [(u, u.head) for u in units] == [(a, org.head)]
+
+
 def test_satisfaction_review_needs_the_same_unit_last_two_counted_years(org):
     a = org.department
     b = DepartmentFactory(township=org.township)
@@ -661,18 +687,19 @@ def test_satisfaction_review_withdraws_only_its_own_open_findings_that_no_longer
             rule_id=rule_id, township=township, department=department, key=key, detail="x", on_date=on_date
         )
 
-    stale = raised()  # c is not last: withdrawn
+    stale = raised()  # c is not last: withdrawn, naming no one (even if the row named someone)
+    Finding.objects.filter(pk=stale.pk).update(resolved_by=org.inspector)
     untouched = [
         raised(on_date=dt.date(2025, 12, 31)),  # another year's
         raised(rule_id="R-MTG-2"),  # another rule's
         raised(township=other_org.township, department=other_org.department),  # another township's
     ]
-    # a's finding was withdrawn earlier (no inspector named), so it opens again; c's one dismissed by
-    # an inspector and a's of another year withdrawn earlier stay as they are.
+    # a's finding was withdrawn earlier (no inspector named), so it opens again; a's other one dismissed
+    # by an inspector and a's of another year withdrawn earlier stay as they are.
     Finding.objects.filter(pk=finding.pk).update(
         status=FindingStatus.DISMISSED, resolved_at=NOW, resolution="old", resolution_message={"id": "x"}
     )
-    by_inspector = raised(key="inspector")
+    by_inspector = raised(department=a, key="inspector")
     Finding.objects.filter(pk=by_inspector.pk).update(
         status=FindingStatus.DISMISSED, resolved_by=org.inspector
     )
