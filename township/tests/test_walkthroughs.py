@@ -1,8 +1,9 @@
 """The first hour as each demo login (issue 13): every role does its main job end to end in a real
 browser, on the demo data of `manage.py seed_demo`, and visits its menu in both languages at both
 sizes.  Every page visited is checked: nothing wider than the screen, every menu link answers 200,
-no Chinese in the chrome of an English page, 0 serious or critical axe-core violations; 403 and 404
-answer with the styled page in the shell.  Screenshots: .data/screens/<role>-<lang>-<size>-<page>.png.
+no Chinese in the chrome of an English page, 0 serious or critical axe-core violations (each page once
+per role and size); 403 and 404 answer with the styled page in the shell.  Screenshots:
+.data/screens/<role>-<lang>-<size>-<page>.jpg.
 
 How the demo is shared (pytest-django 4.14): seeding takes a minute or more, so the module seeds
 once into the test database under `django_db_blocker.unblock()` (committed, no test transaction)
@@ -172,15 +173,20 @@ class Walk:
     """One login in one language at one size; `visit` checks and photographs each page."""
 
     axe = None
+    sessions = {}  # role -> storage state after its first sign-in
+    axed = set()  # (role, page, size) already checked by axe-core
 
     def __init__(self, browser, base, role, lang, size):
         self.base, self.role, self.lang, self.size = base, role, lang, size
         phone = size == "phone"
+        # A role signs in once per module; its later walks reuse the session (cookies), in their
+        # own language and size.  A walk that finds itself signed out fails (see `go`).
         self.context = browser.new_context(
             locale="zh-CN",
             viewport=PHONE if phone else DESKTOP,
             is_mobile=phone,
             has_touch=phone,
+            storage_state=Walk.sessions.get(role),
         )
         self.context.add_cookies(
             [{"name": "django_language", "value": "en" if lang == "en" else "zh-hans", "url": base}]
@@ -189,12 +195,15 @@ class Walk:
         self.page.on("dialog", lambda d: d.accept())
         self.problems = []
         self.visited = []
+        if role in Walk.sessions:
+            return
         self.page.goto(base + "/accounts/login/")
         self.page.fill("#id_username", role)
         self.page.fill("#id_password", PASSWORD)
         self.page.click("#login-submit")
         self.page.wait_for_load_state("networkidle")
         assert "/accounts/login/" not in self.page.url, f"{role} could not log in"
+        Walk.sessions[role] = self.context.storage_state()
 
     def go(self, url, name=None, *, status=200, axe=True, menu=False):
         # goto waits for the load event (scripts, styles, images); then only the htmx requests a
@@ -204,6 +213,8 @@ class Walk:
         self.page.wait_for_function(HTMX_SETTLED)
         if response.status != status:
             self.problems.append(f"{url}: {response.status}")
+        if "/accounts/login/" in self.page.url and not url.startswith("/accounts/"):
+            self.problems.append(f"{url}: signed out (sent to the sign-in page)")
         if menu and response.request.redirected_from is not None:  # a menu link answers itself
             self.problems.append(f"menu {url}: {response.request.redirected_from.response().status}")
         return self.check(name or (url.strip("/").replace("/", "-") or "home"), axe=axe)
@@ -212,7 +223,8 @@ class Walk:
         page = self.page
         name = re.sub(r"[^\w-]+", "_", name)[:60]
         self.visited.append(name)
-        page.screenshot(path=str(SCREENS / f"{self.role}-{self.lang}-{self.size}-{name}.png"), full_page=True)
+        shot = SCREENS / f"{self.role}-{self.lang}-{self.size}-{name}.jpg"
+        page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=70)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             self.problems.append(f"{name}: {overflow}px wider than the screen")
@@ -224,7 +236,11 @@ class Walk:
             latin = page.evaluate(CHROME_LATIN, LOGINS)
             if latin:
                 self.problems.append(f"{name}: untranslated English on a Chinese page: {latin[:8]}")
-        if axe:
+        # axe-core checks structure, names, roles and contrast, which the two languages share: each
+        # page is checked once per role and size, in whichever language it is first walked (the
+        # four walks alternate languages across sizes, so both languages are checked).
+        if axe and (self.role, name, self.size) not in Walk.axed:
+            Walk.axed.add((self.role, name, self.size))
             from axe_playwright_python.sync_playwright import Axe
 
             Walk.axe = Walk.axe or Axe()
