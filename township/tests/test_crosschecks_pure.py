@@ -446,7 +446,8 @@ def test_r_xck_1_punch_in_the_office_during_approved_leave_or_trip(world):
 
 def _shared_browser():
     """Person 2 then person 1 on one browser, Monday to Thursday, 40, 60, 30.5 and 20 s apart:
-    four pairs of (1, 2) in November, the third on Wednesday.  Near misses: 61 s apart three
+    four pairs of (1, 2) in November, the third on Wednesday.  Near misses: twice only (on a
+    browser used earlier in the morning); 61 s apart three
     times; the office's machine (fingerprints: a queue) and a browser of unknown token, 5 s apart
     three times."""
     rows = []
@@ -455,6 +456,11 @@ def _shared_browser():
         rows += [
             punch(2, first, source="browser", device="browser:aa"),
             punch(1, first + dt.timedelta(seconds=gap), source="browser", device="browser:aa"),
+        ]
+    for day in (MON, TUE):  # persons 3 and 4 on another browser, 10 s apart, twice only
+        rows += [
+            punch(3, at(day, 8, 5), source="browser", device="browser:cc"),
+            punch(4, at(day, 8, 5, 10), source="browser", device="browser:cc"),
         ]
     for day in (MON, TUE, WED):
         rows += [
@@ -506,6 +512,8 @@ def test_r_xck_2_each_punch_pairs_with_the_nearest_earlier_one_of_someone_else(w
     # (5 s); person 1's first with person 2's (5 s); person 1's second passes over their own first
     # and pairs with person 2's again (15 s): two pairs of (1, 2), never (1, 3).
     rows = [
+        punch(3, at(SUN15, 9, 0), source="browser", device="w"),  # the day before the range:
+        punch(4, at(SUN15, 9, 0, 5), source="browser", device="w"),  # an earlier run's finding
         punch(3, at(MON, 8, 0), source="browser", device="x"),
         punch(2, at(MON, 8, 0, 5), source="browser", device="x"),
         punch(1, at(MON, 8, 0, 10), source="browser", device="x"),
@@ -559,6 +567,7 @@ def test_r_xck_3_village_visit_while_punching_in_the_office_or_on_leave(world):
         visit(33, 3, TUE, "am", "村丙"),  # the morning's middle punch is outside the radius
         visit(34, 4, TUE, "am", "村丁"),  # the morning's middle punch is a correction
         visit(35, 1, TUE, "am"),  # clocked in and out only
+        visit(40, 4, MON, village="村丁"),  # a whole day, punched in the office in the afternoon: flagged
         visit(36, 2, WED, "pm", "村乙"),  # an afternoon punch in the office: flagged (the last day)
         visit(37, 3, WED, "am", "村丙"),  # a morning visit on a morning's leave: flagged
         visit(38, 4, WED, "pm", "村丁"),  # an afternoon visit on a morning's leave
@@ -571,6 +580,7 @@ def test_r_xck_3_village_visit_while_punching_in_the_office_or_on_leave(world):
             for h, m, s, us in ((8, 20, 0, 0), (10, 15, 0, 250000), (15, 2, 0, 0), (18, 5, 0, 0))
         ),
         *(punch(2, at(MON, h, m)) for h, m in ((8, 28), (11, 50), (18, 1))),
+        *(punch(4, at(MON, h, 0)) for h in (8, 15, 18)),
         punch(3, at(TUE, 8, 30)),
         punch(3, at(TUE, 10, 40), source="browser", outside=True, place=away),
         punch(3, at(TUE, 18, 0)),
@@ -602,6 +612,21 @@ def test_r_xck_3_village_visit_while_punching_in_the_office_or_on_leave(world):
                 time=dt.time(10, 15),  # the morning's first, before the afternoon's
                 **side("a", "Punch", at(MON, 10, 15, 0, 250000)),
                 **side("b", "Village visit", MON, where=WHOLE, label="村甲", url="/visit/31/"),
+            ),
+        ),
+        finding(
+            "R-XCK-3",
+            4,
+            MON,
+            "visit:40",
+            msg(
+                ID3_OFFICE,
+                name="丁",
+                village="村丁",
+                half=WHOLE,
+                time=dt.time(15, 0),
+                **side("a", "Punch", at(MON, 15, 0)),
+                **side("b", "Village visit", MON, where=WHOLE, label="村丁", url="/visit/40/"),
             ),
         ),
         finding(
@@ -647,6 +672,7 @@ def test_r_xck_4_record_on_a_whole_day_of_leave_or_trip(world):
         absence(102, 2, TUE, "am"),
         absence(201, 3, WED, kind="trip"),
         absence(104, 2, THU),
+        absence(105, 2, SUN15),
     ]
     records = [
         record("work_log", 11, 1, TUE, "整理材料"),  # a day of leave: flagged
@@ -655,6 +681,7 @@ def test_r_xck_4_record_on_a_whole_day_of_leave_or_trip(world):
         record("work_log", 14, 4, MON, "值班"),  # no absence
         record("work_log", 15, 1, MON, "汇报"),  # a day of leave: flagged (the first day)
         record("meeting", 16, 2, THU, "例会"),  # a day of leave, after the range
+        record("work_log", 10, 2, SUN15, "加班"),  # a day of leave, before the range
     ]
     f = world(MON, WED, absences=absences, day_records=records)
     leave_day = side("a", "Approved leave", MON, where=WHOLE, label="事假", url="/leave/103/")
@@ -742,17 +769,19 @@ def test_r_xck_5_split_spending_within_seven_days_each_within_the_limit(world):
         7: expense(7, 1, d[25], "1500.00", "印刷厂"),  # 8 days later: no
         8: expense(8, 2, d[17], "1000.00", "电脑城"),
         9: expense(9, 2, d[18], "1000.00", "电脑城"),  # together ¥2,000, the limit itself: no
+        15: expense(15, 4, d[16], "2500.00", "饭店", "training"),  # above the limit: left out
         10: expense(10, 4, d[17], "2000.00", "饭店", "training"),  # the limit itself is within it
         11: expense(11, 4, d[18], "0.01", "饭店", "training"),  # ¥2,000.01: flagged
         12: expense(12, 1, d[17], "2500.00", "加油站", "vehicle"),  # above the limit: not split
         13: expense(13, 1, d[18], "100.00", "加油站", "vehicle"),
         14: expense(14, 1, d[19], "1800.00", "文具店", "reception"),  # another category
     }
-    f = world(MON, dt.date(2026, 11, 30), expenses=e.values())
-    assert r_xck_5(f, MON, dt.date(2026, 11, 30)) == [
+    f = world(d[18], dt.date(2026, 11, 30), expenses=e.values())  # from the 18th
+    # (in the order each category and payee is first met)
+    assert r_xck_5(f, d[18], dt.date(2026, 11, 30)) == [
         _split(e[1], e[2], 2, "2100.00", 2, " 文具店 "),  # 1,500 + 600
+        _split(e[10], e[11], 2, "2000.01", 4, "饭店"),  # on the range's first day
         _split(e[4], e[5], 2, "3000.00", 3, "纸业"),
-        _split(e[10], e[11], 2, "2000.01", 4, "饭店"),
     ]
 
 
@@ -763,9 +792,9 @@ def test_r_xck_5_a_run_that_crossed_the_limit_before_the_range_is_not_raised_aga
         expense(23, 1, dt.date(2026, 11, 20), "100.00", "五金店"),  # the same run, from the 16th
         expense(24, 2, dt.date(2026, 11, 24), "1500.00", "五金店"),  # the 16th is 8 days back: a new run
     ]
-    f = world(FRI, dt.date(2026, 11, 30), expenses=e)
+    f = world(FRI, dt.date(2026, 11, 24), expenses=e)  # the 20th to the 24th
     # the run of the 17th, 20th and 24th: 600 + 100 + 1,500 = 2,200
-    assert r_xck_5(f, FRI, dt.date(2026, 11, 30)) == [_split(e[1], e[3], 3, "2200.00", 2, "五金店")]
+    assert r_xck_5(f, FRI, dt.date(2026, 11, 24)) == [_split(e[1], e[3], 3, "2200.00", 2, "五金店")]
 
 
 def test_r_xck_5_nothing_without_expenses_or_without_an_approval_limit(world):
@@ -795,8 +824,9 @@ def test_r_xck_6_vehicle_on_leave_fuel_on_leave_and_fuel_without_a_visit(world):
         vehicle_use(3, 3, at(TUE, 14, 0)),  # on a trip (the car may be the trip's)
         vehicle_use(4, 4, at(MON, 10, 0)),  # on leave: flagged (the first day)
         vehicle_use(5, 2, at(WED, 12, 59, 59)),  # in the morning's leave: flagged (the last day)
+        vehicle_use(6, 1, at(SUN15, 9, 0)),  # before the range
     ]
-    visits = [visit(41, 3, TUE), visit(42, 3, WED), visit(43, 1, WED), visit(44, 4, WED)]
+    visits = [visit(41, 3, TUE), visit(42, 3, WED), visit(43, 1, WED), visit(44, 4, WED), visit(45, 3, MON)]
     fuel = {"fuel": True, "visit": True, "transport": "private_car"}
     expenses = [
         expense(21, 1, MON, "80.00", "加油站", "vehicle", **fuel),  # a day of leave: flagged
@@ -808,6 +838,7 @@ def test_r_xck_6_vehicle_on_leave_fuel_on_leave_and_fuel_without_a_visit(world):
         expense(27, 1, WED, "20.00", "加油站", "vehicle", **fuel),  # a morning's leave, the visit logged
         expense(28, 4, WED, "10.00", "加油站", "vehicle", **fuel),  # on a trip, the visit logged
         expense(29, 2, SUN15, "90.00", "加油站", "vehicle", **fuel),  # before the range
+        expense(30, 3, MON, "55.00", "加油站", "vehicle", **fuel),  # no absence, the visit logged
     ]
     f = world(MON, WED, absences=absences, vehicle_uses=uses, visits=visits, expenses=expenses)
 
@@ -943,10 +974,11 @@ def test_r_xck_8_meal_on_a_rest_day_or_late_outside_the_canteen(world):
         meal("reception", 1, 1, SAT),  # flagged
         meal("reception", 9, 3, SAT, reason="县防汛检查组周六到镇"),  # the reason stated
         meal("reception", 10, 3, SAT, reason="  \n "),  # blanks are no reason: flagged
+        meal("reception", 13, 4, SUN),  # Sunday, the last day: flagged
     ]
     f = world(MON, SUN, meals=meals)
 
-    def rest(person, day, kind, pk, what):
+    def rest(person, day, kind, pk, what, rest_day=SAT):
         return finding(
             "R-XCK-8",
             person,
@@ -956,7 +988,7 @@ def test_r_xck_8_meal_on_a_rest_day_or_late_outside_the_canteen(world):
                 ID8_REST,
                 what=msg(what),
                 label=f"{kind}#{pk}",
-                day=SAT,
+                day=rest_day,
                 **side("a", what, day, label=f"{kind}#{pk}", url=f"/{kind}/{pk}/"),
             ),
         )
@@ -983,6 +1015,7 @@ def test_r_xck_8_meal_on_a_rest_day_or_late_outside_the_canteen(world):
         rest(2, SAT, "meeting", 8, "Meeting attended"),
         rest(1, SAT, "reception", 1, "Reception"),
         rest(3, SAT, "reception", 10, "Reception"),
+        rest(4, SUN, "reception", 13, "Reception", rest_day=SUN),
     ]
 
 
@@ -1061,7 +1094,7 @@ def test_crosscheck_range_runs_each_rule_month_by_month_and_counts(recorded):
 def test_crosscheck_day_runs_every_rule_for_the_day(recorded):
     assert crosscheck_day(township_id=TOWNSHIP, day=TUE) == {f"R-XCK-{n}": 2 for n in range(1, 9)}
     assert [c[2] for c in recorded if c[0] == "settle"] == [f"R-XCK-{n}" for n in range(1, 9)]
-    assert {c[3:5] for c in recorded if c[0] == "settle"} == {(TUE, TUE)}
+    assert {c[1:2] + c[3:5] for c in recorded if c[0] == "settle"} == {(TOWNSHIP, TUE, TUE)}
 
 
 # --- the evidence -----------------------------------------------------------------------------------
@@ -1147,15 +1180,28 @@ def test_settle_raises_withdraws_and_opens_again():
     t, other = TownshipFactory(), TownshipFactory()
     inspector = UserFactory(township=t)
     gone = {"id": WITHDRAWN, "params": {}}
+    now = dt.datetime(2027, 6, 15, 12, 0, tzinfo=dt.UTC)
     a = _row(t, "R-XCK-4", MON, "k:a")  # due again: stays open
     b = _row(t, "R-XCK-4", TUE, "k:b")  # due on another day only: withdrawn
-    first = _row(t, "R-XCK-4", MON, "k:first")  # not due, on the range's first day: withdrawn
+    # not due, on the range's first day (reopened earlier by an inspector): withdrawn, by nobody
+    first = _row(t, "R-XCK-4", MON, "k:first", resolved_by=inspector)
     last = _row(t, "R-XCK-4", FRI, "k:last")  # not due, on its last day: withdrawn
     after = _row(t, "R-XCK-4", SAT, "k:after")  # outside the range: left alone
     rule = _row(t, "R-XCK-1", TUE, "k:b")  # another rule's: left alone
     theirs = _row(other, "R-XCK-4", TUE, "k:b")  # another township's: left alone
     decided = _row(t, "R-XCK-4", WED, "k:g", "dismissed", resolved_by=inspector, resolution="本人销假")
-    back = _row(t, "R-XCK-4", THU, "k:h", "dismissed", resolution="withdrawn", resolution_message=gone)
+    back = _row(  # withdrawn by an earlier run, due again: open again
+        t,
+        "R-XCK-4",
+        THU,
+        "k:h",
+        "dismissed",
+        resolved_at=now,
+        resolution="withdrawn",
+        resolution_message=gone,
+    )
+    # withdrawn, then reviewed and dismissed by an inspector: stays as decided, though due
+    reviewed = _row(t, "R-XCK-4", FRI, "k:r", "dismissed", resolved_by=inspector, resolution_message=gone)
     other_system = _row(
         t, "R-XCK-4", THU, "k:i", "dismissed", resolution_message={"id": "Recomputed", "params": {}}
     )
@@ -1164,20 +1210,27 @@ def test_settle_raises_withdraws_and_opens_again():
     def spec(key, day):
         return FindingSpec(rule_id="R-XCK-4", township_id=t.pk, detail="x", on_date=day, key=key)
 
-    due = [spec("k:a", MON), spec("k:b", WED), spec("k:g", WED), spec("k:h", THU), spec("k:i", THU)]
-    assert crosschecks._settle(t.pk, "R-XCK-4", MON, FRI, due) == 5
+    due = [
+        spec("k:a", MON),
+        spec("k:b", WED),
+        spec("k:g", WED),
+        spec("k:h", THU),
+        spec("k:i", THU),
+        spec("k:r", FRI),
+    ]
+    assert crosschecks._settle(t.pk, "R-XCK-4", MON, FRI, due) == 6
 
     def state(f):
         f.refresh_from_db()
         return (f.status, f.resolved_by_id, f.resolved_at, f.resolution, f.resolution_message)
 
-    now = dt.datetime(2027, 6, 15, 12, 0, tzinfo=dt.UTC)
     withdrawn = ("dismissed", None, now, "Withdrawn: the records it rested on changed or are gone.", gone)
     untouched = ("open", None, None, "", None)
     assert [state(f) for f in (b, first, last)] == [withdrawn] * 3
     assert [state(f) for f in (a, after, rule, theirs, back)] == [untouched] * 5
     assert state(decided) == ("dismissed", inspector.pk, None, "本人销假", None)
     assert state(other_system)[0] == state(still_gone)[0] == "dismissed"
+    assert state(reviewed)[:2] == ("dismissed", inspector.pk)
     assert state(still_gone)[4] == gone
     assert Finding.objects.filter(
         township=t, rule_id="R-XCK-4", subject_key="k:b", on_date=WED, status="open"
@@ -1239,4 +1292,6 @@ def test_month_counts_per_rule_and_month():
         _row(t, rule, day, f"{rule}:{day}")
     labels, counts = month_counts(Finding.objects.all(), start=dt.date(2025, 11, 20), end=dt.date(2026, 2, 1))
     assert labels == ["2025-11", "2025-12", "2026-01", "2026-02"]  # the end's month, on its first day
+    one_day = dt.date(2026, 2, 1)
+    assert month_counts(Finding.objects.none(), start=one_day, end=one_day) == (["2026-02"], {})
     assert counts == {"R-XCK-1": {"2025-11": 2, "2026-01": 1}, "R-XCK-5": {"2025-12": 1, "2026-02": 1}}
