@@ -9,13 +9,14 @@ class ConductConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from conduct import hooks, kinds, panels, policies, seed  # noqa: F401
+        from conduct import hooks, kinds, offline, panels, policies, seed  # noqa: F401
         from township.celery import app
         from township.hooks import NavItem, nav
         from township.models import Role
 
         kinds.register()
         hooks.register()
+        offline.register()
         nav(
             NavItem(_("Attendance and leave"), "conduct:index", "clock", order=10),
             NavItem(

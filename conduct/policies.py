@@ -33,6 +33,16 @@ register(
         minimum=10,
     ),
     PolicyDef("R-ATT-2.grace_minutes", 5, _("Grace minutes for late arrival and early departure"), minimum=0),
+    PolicyDef(
+        "R-ATT-5.minutes",
+        30,
+        _(
+            "Minutes a punch taken on the phone without signal may take to arrive with no "
+            "connection gap to explain it before it is flagged; also how late a work log taken "
+            "offline may arrive and still count for the day it was taken"
+        ),
+        minimum=1,
+    ),
     PolicyDef("R-ATT-4.monthly_cap", 3, _("Punch corrections a person may ask for per month"), minimum=0),
     PolicyDef(
         "R-ATT-4.window_days",

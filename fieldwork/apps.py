@@ -9,12 +9,13 @@ class FieldworkConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from fieldwork import demo, home, hooks, policies, services  # noqa: F401
+        from fieldwork import demo, home, hooks, offline, policies, services  # noqa: F401
         from township.celery import app
         from township.hooks import NavItem, nav
         from township.models import Role
 
         hooks.register()
+        offline.register()
         services.register_approval_kinds()
         readers = (
             Role.DEPARTMENT_HEAD,

@@ -124,6 +124,17 @@ class VisitForm(BootstrapMixin, forms.Form):
                     self.add_error(f"due_{n}", _("By when?"))
         return data
 
+    def visit_log_kwargs(self) -> dict:
+        """The cleaned form as services.visit_log's arguments (the live page and the phone's
+        offline records, fieldwork.offline, pass the same)."""
+        data = self.cleaned_data
+        names = (
+            "village", "date", "part", "purposes", "transport", "vehicle_use_ref", "meal", "meal_fee",
+            "no_alcohol", "no_cigarettes", "no_special_dishes", "people_met", "summary", "photos",
+            "latitude", "longitude",
+        )  # fmt: skip
+        return {**{n: data[n] for n in names}, "follow_ups": self.follow_ups()}
+
     def follow_ups(self):
         from fieldwork.services import FollowUpInput
 

@@ -86,28 +86,8 @@ def visit_create(request):
     villages = selectors.village_list_for(user=user).filter(township_id=user.township_id)
     form = VisitForm(request.POST or None, request.FILES or None, user=user, villages=villages)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            visit = services.visit_log(
-                actor=user,
-                village=data["village"],
-                date=data["date"],
-                part=data["part"],
-                purposes=data["purposes"],
-                transport=data["transport"],
-                vehicle_use_ref=data["vehicle_use_ref"],
-                meal=data["meal"],
-                meal_fee=data["meal_fee"],
-                no_alcohol=data["no_alcohol"],
-                no_cigarettes=data["no_cigarettes"],
-                no_special_dishes=data["no_special_dishes"],
-                people_met=data["people_met"],
-                summary=data["summary"],
-                follow_ups=form.follow_ups(),
-                photos=data["photos"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-            )
+            visit = services.visit_log(actor=user, **form.visit_log_kwargs())
         except ValidationError as exc:
             form.add_error_from(exc)
         else:

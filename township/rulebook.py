@@ -17,6 +17,7 @@ RULE_TITLES = {
     "R-ATT-2": _("Late arrival or early departure"),
     "R-ATT-3": _("Absent without leave"),
     "R-ATT-4": _("Missed punches corrected by request"),
+    "R-ATT-5": _("Punches taken offline arrive in time"),
     "R-LV-1": _("Leave approved and reported back"),
     "R-LV-2": _("Leave not reported back on time"),
     "R-LV-3": _("No overlapping leave or trips"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from township import views, views_audit
+from township import views, views_audit, views_offline
 from township import views_supervision as sv
 from township.admin_site import restrict_admin
 
@@ -11,6 +11,14 @@ restrict_admin(admin.site)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Working without signal (issue 18): the installable app and the records sent from the phone.
+    path("manifest.webmanifest", views_offline.manifest, name="web_manifest"),
+    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("offline/", views_offline.offline_queue, name="offline_queue"),
+    path("offline/status/", views_offline.offline_status, name="offline_status"),
+    path("offline/sync/", views_offline.offline_sync, name="offline_sync"),
+    path("offline/<int:pk>/discard/", views_offline.offline_discard, name="offline_discard"),
+    path("offline/<int:pk>/correct/", views_offline.offline_correct, name="offline_correct"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

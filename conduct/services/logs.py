@@ -18,10 +18,12 @@ from township.workcalendar import previous_working_day
 from .common import require_township
 
 
-def worklog_write(*, actor: User, date: dt.date, content: str) -> WorkLog:
-    """Write (or rewrite) the log of today or of the previous working day; no backfill."""
+def worklog_write(*, actor: User, date: dt.date, content: str, today: dt.date | None = None) -> WorkLog:
+    """Write (or rewrite) the log of today or of the previous working day; no backfill.
+    ``today``: the day a log taken on a phone without signal was written (conduct.offline), when
+    a connection gap explains its late arrival; never later than the real today."""
     township_id = require_township(actor)
-    today = timezone.localdate()
+    today = min(today, timezone.localdate()) if today else timezone.localdate()
     checks = Checks()
     checks.enforce(
         "R-LOG-1",

@@ -3,6 +3,7 @@ from .base import TownshipScoped
 from .calendar import CalendarOverride
 from .findings import Finding, FindingStatus, RuleOverride
 from .notifications import Notification
+from .offline import OfflineRecord, OfflineStatus
 from .org import Category, County, Department, Role, Township, User, Village, VillageKind
 from .policy import PolicyValue
 from .roles import RoleGrant
@@ -33,6 +34,8 @@ __all__ = [
     "ApprovalStatus",
     "ApprovalStep",
     "CalendarOverride",
+    "OfflineRecord",
+    "OfflineStatus",
     "Category",
     "County",
     "Department",
