@@ -709,3 +709,12 @@ def test_reminders_load_steps_and_candidates_once_for_all_requests(team, django_
     # requests + steps + candidates (3), then per request one notification and one reminded_at (3 x 2)
     with django_assert_num_queries(9):
         assert approvals_remind(cutoff=timezone.now() - dt.timedelta(days=1)) == 3
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject", "return"])
+def test_the_requester_is_told_the_decision_with_a_link_to_the_request(team, decision):
+    req = ask(team, team.staff, [team.head])
+    Notification.objects.all().delete()
+    approval_decide(actor=team.head, request_id=req.pk, decision=decision, comment="ok")
+    [told] = Notification.objects.filter(recipient=team.staff)
+    assert told.url == f"/approvals/{req.pk}/"
