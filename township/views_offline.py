@@ -92,6 +92,7 @@ def service_worker(request):
             "css/app.css",
             "vendor/bootstrap/bootstrap.bundle.min.js",
             "vendor/htmx/htmx.min.js",
+            "vendor/chartjs/chart.umd.min.js",
             "js/app.js",
             "js/offline-store.js",
             "js/offline.js",

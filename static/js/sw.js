@@ -5,7 +5,8 @@
 
    - The shell (styles, scripts, icon font) is answered from the cache and refreshed behind it.
    - The kept pages (the forms and the person's own lists) are fetched from the network and kept;
-     without signal the kept copy answers.  A page that answered a redirect (signed out) is not kept.
+     without signal the kept copy answers (marked X-Offline-Copy).  A page that answered a redirect
+     (signed out) is not kept.  Every other page, download and request is left to the network.
    - Background Sync ("offline-records") sends the waiting records where the browser has it; the
      pages also send them when the signal returns, at the next page load and on "Send now".
    - At sign-out the pages clear the kept pages and the records (offline.js). */
@@ -64,18 +65,21 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
-  if (request.mode === "navigate" || isPage(url)) {
-    event.respondWith(fetch(request).then(function (response) {
-      if (isPage(url) && !url.search && response.ok && !response.redirected) keep(PAGES, url.pathname, response);
-      return response;
-    }).catch(function () {
-      return caches.open(PAGES).then(function (cache) {
-        return cache.match(url.pathname).then(function (hit) { return hit || cache.match(CONFIG.queue); });
-      }).then(function (hit) {
-        return hit || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain" } });
+  if (!isPage(url)) return; // every other page, download and request goes to the network as ever
+  event.respondWith(fetch(request).then(function (response) {
+    if (!url.search && response.ok && !response.redirected) keep(PAGES, url.pathname, response);
+    return response;
+  }).catch(function () {
+    return caches.open(PAGES).then(function (cache) { return cache.match(url.pathname); }).then(function (hit) {
+      if (!hit) return Response.error();
+      // The kept copy, marked as such (X-Offline-Copy) for the IT staff's and the tests' eyes.
+      var headers = new Headers(hit.headers);
+      headers.set("X-Offline-Copy", "1");
+      return hit.blob().then(function (body) {
+        return new Response(body, { status: hit.status, statusText: hit.statusText, headers: headers });
       });
-    }));
-  }
+    });
+  }));
 });
 
 self.addEventListener("message", function (event) {

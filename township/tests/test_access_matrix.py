@@ -84,11 +84,16 @@ PARAMS = {
     "petitions:attachment_download": lambda s: {"pk": s["case"].pk, "attachment_id": s["attachment"].pk},
     "petitions:case_reply_pdf": lambda s: {"pk": s["case"].pk},
     "petitions:public_reception_days": lambda s: {"code": s.org.township.code},
+    # POST only, and only the person's own record (township.tests.test_offline): 405 before any lookup.
+    "offline_correct": lambda s: {"pk": 1},
+    "offline_discard": lambda s: {"pk": 1},
 }
 
 # Pages anyone may open (no login); another township's public page is public too.
 PUBLIC = {
     "healthz",
+    "service_worker",
+    "web_manifest",
     "login",
     "meetings:ical",
     "reception:public_list",
@@ -185,6 +190,11 @@ MATRIX: dict[str, str] = {
     "meetings:press_new":                     "302 200 200 200 200 200 200 200 200 403 200 200",
     "meetings:record":                        "302 403 200 200 200 200 403 403 403 403 403 403",
     "notification_list":                      "302 200 200 200 200 200 200 200 200 200 200 200",
+    "offline_correct":                        "302 405 405 405 405 405 405 405 405 405 405 405",
+    "offline_discard":                        "302 405 405 405 405 405 405 405 405 405 405 405",
+    "offline_queue":                          "302 200 200 200 200 200 200 200 200 200 200 200",
+    "offline_status":                         "401 200 200 200 200 200 200 200 200 200 200 200",
+    "offline_sync":                           "405 405 405 405 405 405 405 405 405 405 405 405",
     "password_change":                        "302 200 200 200 200 200 200 200 200 200 200 200",
     "password_change_done":                   "302 200 200 200 200 200 200 200 200 200 200 200",
     "person_detail":                          "302 404 200 200 200 404 404 200 200 200 200 404",
@@ -229,6 +239,7 @@ MATRIX: dict[str, str] = {
     "roster_import":                          "302 403 403 403 403 403 403 403 200 403 403 403",
     "audit_trail":                            "302 403 403 403 403 403 403 403 403 403 403 200",
     "security_log":                           "302 403 403 403 403 403 403 403 403 403 403 200",
+    "service_worker":                         "200 200 200 200 200 200 200 200 200 200 200 200",
     "role_grant_list":                        "302 403 403 403 403 403 403 403 403 403 403 200",
     "spot_check_list":                        "302 403 403 200 200 403 403 200 200 200 403 403",
     "supervision_dashboard":                  "302 403 403 403 200 403 403 200 200 200 403 403",
@@ -237,6 +248,7 @@ MATRIX: dict[str, str] = {
     "survey_round_reopen":                    "302 403 403 403 403 403 403 405 405 405 403 403",
     "violation_list":                         "302 403 403 200 200 403 403 200 200 200 403 403",
     "work_calendar":                          "302 403 403 403 403 403 403 403 200 403 403 403",
+    "web_manifest":                           "200 200 200 200 200 200 200 200 200 200 200 200",
 }
 # fmt: on
 
