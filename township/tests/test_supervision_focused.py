@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import translation
 
 from township import supervision
@@ -588,6 +589,19 @@ def test_satisfaction_ranking_averages_and_shared_ranks(org, other_org):
         (d.pk, Decimal(50), 1),
     ]
     assert supervision.satisfaction_ranking(township_id=org.township.pk, year=2029) == []
+
+
+def test_satisfaction_ranking_orders_tied_units_by_id_whatever_the_query_plan(org):
+    """Without sorting for the grouping PostgreSQL groups by hash, in no useful order: the ranking
+    still lists tied units by id."""
+    units = [org.department, *(DepartmentFactory(township=org.township) for _ in range(9))]
+    rate(round_(org.township, 2026), dict.fromkeys(reversed(units), 50))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")  # this test's transaction only
+    # Ten units at 50: all first, by id.
+    assert supervision.satisfaction_ranking(township_id=org.township.pk, year=2026) == [
+        (u.pk, Decimal(50), 1) for u in sorted(units, key=lambda u: u.pk)
+    ]
 
 
 def test_satisfaction_last_units_counts_closed_complete_years_only(org, other_org):
