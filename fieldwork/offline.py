@@ -20,4 +20,13 @@ def save_visit(*, actor, submission):
 
 
 def register() -> None:
-    register_offline_kind(OfflineKind("visit", _("Village visit"), "fieldwork:visit_create", save_visit))
+    register_offline_kind(
+        OfflineKind(
+            "visit",
+            _("Village visit"),
+            "fieldwork:visit_create",
+            save_visit,
+            # Read in the village without signal: my villages' page, the households I pair with, my quota.
+            keep=("fieldwork:index", "fieldwork:household_list", "fieldwork:quota"),
+        )
+    )

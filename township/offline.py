@@ -48,6 +48,9 @@ class OfflineKind:
         Callable  # save(*, actor, submission: OfflineSubmission) -> the saved object; raises ValidationError
     )
     url: Callable | None = None  # url(saved object) -> its page; default: its get_absolute_url, else the form
+    keep: tuple[
+        str, ...
+    ] = ()  # further pages (URL names) with the person's own lists, kept for reading offline
 
 
 OFFLINE_KINDS: dict[str, OfflineKind] = {}

@@ -36,20 +36,14 @@ SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "sw.js"
 
 
 def offline_pages() -> list[str]:
-    """The pages the service worker keeps for use without signal: the shell's home, the queue and
+    """The pages the service worker keeps for use without signal: the shell's home, the queue,
     each registered kind's form page (which carries the person's own lists: villages, purposes,
-    transport, households, colleagues)."""
-    names = ["home", "offline_queue", *(k.form_url_name for k in OFFLINE_KINDS.values())]
-    extra = ["fieldwork:index", "fieldwork:quota"]
-    pages = []
-    for name in names + extra:
-        try:
-            url = reverse(name)
-        except Exception:  # noqa: BLE001 - an app that is not installed has no page to keep
-            continue
-        if url not in pages:
-            pages.append(url)
-    return pages
+    transport, colleagues) and the pages the kind names to keep (households, the quota).  A page
+    the person may not open answers a redirect or an error, which the worker does not keep."""
+    names = ["home", "offline_queue"]
+    for kind in OFFLINE_KINDS.values():
+        names += [kind.form_url_name, *kind.keep]
+    return list(dict.fromkeys(reverse(name) for name in names))
 
 
 @require_GET

@@ -382,7 +382,14 @@ def test_service_worker_and_manifest(client):
     sw = client.get("/sw.js")
     assert sw["Service-Worker-Allowed"] == "/" and sw["Content-Type"].startswith("text/javascript")
     body = sw.content.decode()
-    for page in ("/fieldwork/visits/new/", "/conduct/", "/conduct/logs/", "/conduct/leaving/", "/offline/"):
+    for page in (
+        "/fieldwork/visits/new/",
+        "/fieldwork/households/",
+        "/conduct/",
+        "/conduct/logs/",
+        "/conduct/leaving/",
+        "/offline/",
+    ):
         assert f'"{page}"' in body
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     manifest = client.get("/manifest.webmanifest")
@@ -391,3 +398,30 @@ def test_service_worker_and_manifest(client):
     assert data["display"] == "standalone" and data["start_url"] == "/"
     assert [i["sizes"] for i in data["icons"]] == ["192x192", "512x512"]
     assert data["name"] == "乡镇作风建设管理"
+
+
+# Session, user, the records' count and page, the saved objects (one query per kind: visits, punches;
+# a refused record has none), then the shell: approvals badge, roles, unread notifications, township.
+QUEUE_QUERIES = 10
+
+
+@pytest.mark.parametrize("pairs", [1, 10])
+def test_queue_page_takes_the_same_queries_for_3_and_30_records(org, login, django_assert_num_queries, pairs):
+    """Sent records of every kind (their saved objects fetched per kind) and refused ones."""
+    village = VillageFactory(township=org.township)
+    for n in range(pairs):
+        with time_machine.travel(at(9, 8) + dt.timedelta(minutes=2 * n), tick=False):
+            receive(org.staff, "punch", at(9, 8) + dt.timedelta(minutes=2 * n), {})
+        with time_machine.travel(at(10, 19), tick=False):
+            receive(org.staff, "visit", at(9, 11), visit_fields(village, date=f"2026-11-0{1 + n % 9}"))
+        with time_machine.travel(at(11, 9), tick=False):
+            receive(org.staff, "worklog", at(9, 18), {"date": "2026-11-09", "content": "x"}, offline=False)
+    assert OfflineRecord.objects.count() == 3 * pairs
+    client = login(org.staff)
+    client.get("/offline/")  # the session and the menus' cache warm
+    from conftest import clear_cache
+
+    clear_cache()
+    with django_assert_num_queries(QUEUE_QUERIES):
+        page = client.get("/offline/?page=1")
+    assert page.status_code == 200
