@@ -425,3 +425,41 @@ def test_queue_page_takes_the_same_queries_for_3_and_30_records(org, login, djan
     with django_assert_num_queries(QUEUE_QUERIES):
         page = client.get("/offline/?page=1")
     assert page.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_record_sent_from_the_page_and_the_worker_at_once_is_saved_once():
+    """A page and the service worker (Background Sync) may send the same record at the same moment:
+    one saves it, the other answers the earlier outcome (no error, nothing twice)."""
+    import threading
+
+    from django.db import connection
+
+    from conftest import build_org
+
+    org = build_org()
+    client_id = uuid.uuid4()
+    fields = {
+        "destination": "县城",
+        "start_date": "2026-11-14",
+        "end_date": "2026-11-15",
+        "phone": "13800000000",
+        "reason": "探亲",
+    }
+    barrier = threading.Barrier(2)
+    duplicates = []
+
+    def send():
+        try:
+            barrier.wait()
+            duplicates.append(receive(org.staff, "leaving", MON_0820, fields, client_id=client_id)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(duplicates) == [False, True]
+    assert LeavingRegistration.objects.count() == 1 and OfflineRecord.objects.count() == 1
