@@ -1,6 +1,8 @@
 """Issue 18 in Chromium (Playwright's offline emulation): a cadre without signal records a village
 visit with a photo and a clock-in, the kept form opens again offline, both are saved once when the
-signal returns (and once more when the same queue is sent again), and sign-out clears the phone.
+signal returns (and once more when the same queue is sent again), a refused work log shows its
+message and is corrected, records wait through an expired session until the person signs in again,
+and sign-out clears the phone.
 
 No sleeps: every step waits for a condition the page states (``body[data-offline-count]`` is the
 number of records waiting on the phone, ``body[data-offline-sending]`` is set while they go)."""
@@ -32,7 +34,7 @@ def _photo() -> bytes:
 
 
 def test_visit_and_clock_in_recorded_offline_are_sent_once_and_sign_out_clears_the_phone(phone_page):
-    from conduct.models import Punch, WorkLog
+    from conduct.models import LeavingRegistration, Punch, WorkLog
     from conftest import build_org
     from fieldwork.models import VillageVisit, VisitPhoto
     from township.models import OfflineRecord, OfflineStatus, Role
@@ -119,6 +121,25 @@ def test_visit_and_clock_in_recorded_offline_are_sent_once_and_sign_out_clears_t
     assert page.input_value("#id_content") == "补写十天前的日志"
     log_record.refresh_from_db()
     assert log_record.status == OfflineStatus.DISCARDED
+
+    # The session expires while records wait: they stay on the phone and go once the person signs in again.
+    leaving_on = timezone.localdate() + dt.timedelta(days=3)
+    page.evaluate(
+        """([start, end]) => TownshipOffline.put({id: TownshipOffline.uuid(), owner: document.body.dataset.offlineUser,
+           kind: "leaving", label: "", taken_at: new Date().toISOString(), offline: true, files: [],
+           fields: [["destination", "县城"], ["start_date", start], ["end_date", end], ["phone", "13800000000"],
+                    ["reason", "探亲"]], status: "waiting"})""",
+        [leaving_on.isoformat(), (leaving_on + dt.timedelta(days=1)).isoformat()],
+    )
+    context.clear_cookies()
+    waited = page.evaluate("TownshipOffline.send()")
+    assert waited["signedOut"] and page.evaluate("TownshipOffline.all().then(r => r.length)") == 1
+    assert (
+        page.locator("[data-testid=offline-notice]").inner_text() == "本机有待发送的记录：请重新登录后发送。"
+    )
+    browser_login(page, cadre.username)
+    page.wait_for_function(SETTLED, arg="0", polling=100)
+    assert LeavingRegistration.objects.get(person=cadre).start_date == leaving_on
 
     # Sign-out clears the phone, asking first when a record has not been sent: its records and the kept pages.
     page.evaluate(
