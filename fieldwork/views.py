@@ -169,12 +169,14 @@ def visit_list(request):
 def visit_detail(request, pk):
     visit = selectors.visit_get_for(user=request.user, pk=pk)
     from township.history import history_for
+    from township.offline import offline_record_of
 
     return render(
         request,
         "fieldwork/visit_detail.html",
         {
             "visit": visit,
+            "offline": offline_record_of(visit),  # recorded on a phone without signal: when it was taken
             "can_delete": visit.person_id == request.user.pk,
             "history": history_for(visit),
         },

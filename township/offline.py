@@ -233,6 +233,16 @@ def offline_records_for(*, user: User, status: str | None = None):
     return qs
 
 
+def offline_record_of(target) -> OfflineRecord | None:
+    """The phone's record that saved ``target`` (its taking time beside the object's own dates), or
+    None for an object saved live.  One query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return OfflineRecord.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk, status=OfflineStatus.SENT
+    ).first()
+
+
 def offline_record_url(record: OfflineRecord) -> str:
     from django.urls import reverse
 

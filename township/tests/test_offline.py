@@ -251,6 +251,17 @@ def test_visit_taken_offline_is_saved_with_its_photo(org):
     assert VisitPhoto.objects.filter(visit=visit).count() == 1
 
 
+def test_visit_page_shows_when_a_visit_was_taken_on_the_phone(org, login):
+    village = VillageFactory(township=org.township)
+    with time_machine.travel(at(9, 19), tick=False):
+        receive(org.staff, "visit", at(9, 11, 5), visit_fields(village))
+    visit = VillageVisit.objects.get()
+    client = login(org.staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(visit.get_absolute_url()).content.decode()
+    assert "Recorded on the phone at" in page and "2026-11-09 11:05" in page and "2026-11-09 19:00" in page
+
+
 def test_r_fld_7_visit_without_purposes_is_refused_and_nothing_saved(org):
     village = VillageFactory(township=org.township)
     with time_machine.travel(at(9, 19), tick=False):
