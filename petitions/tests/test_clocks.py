@@ -377,6 +377,14 @@ def test_petition_clocks_run_reminds_flags_and_prompts(org, other_org):
     assert findings() == sorted(first)
     assert PetitionCase.objects.get(pk=a.pk).reminded_for == d(6, 18)
 
+    # The next day, for the other township only: its one overdue case (finding already raised),
+    # nothing of the first township's (0010 and 0011 are not its replies to prompt).
+    with at(TODAY):
+        before = last_note_pk()
+        counts = services.petition_clocks_run(today=d(6, 16), township_ids=[other_org.township.pk])
+    assert counts == {"reminded": 0, "overdue": 1, "prompted": 0}
+    assert notes_after(before) == []
+
     # The next day, for the first township only: 0001 and 0005 were reminded of these deadlines
     # already; 0002 (6-19 = 6-16 + 3) is now due soon; 0004 (6-15) is now overdue; 0010 and 0011 (5-19 =
     # 6-16 - 28) gets its prompt.  The other township's case is not looked at.
