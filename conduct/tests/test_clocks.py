@@ -535,9 +535,10 @@ def test_r_lv_3_overlapping_a_reported_back_leave_ends_the_day_before_the_return
     ]
 
 
-def test_r_lv_3_overlapping_trips_of_the_traveller_and_the_companions(township):
+def test_r_lv_3_overlapping_trips_of_the_traveller_and_the_companions(township, django_assert_num_queries):
     me, boss = _person(township, "张三"), _person(township, "王五")
     mine = _trip(me, THU_9_OCT, FRI_10_OCT, destination="北京")
+    _trip(_person(township, "赵六"), THU_9_OCT, FRI_10_OCT, destination="广州")  # not ours to see
     _trip(boss, MON_13_OCT, MON_13_OCT, status="pending", companions=[me], destination="上海")
     _trip(me, dt.date(2025, 10, 14), dt.date(2025, 10, 14), status="rejected")
     beijing = "张三: trip to 北京 2025-10-09 to 2025-10-10"
@@ -554,6 +555,11 @@ def test_r_lv_3_overlapping_trips_of_the_traveller_and_the_companions(township):
     assert clash(MON_13_OCT, MON_13_OCT) == [shanghai]  # a companion of a pending trip
     assert clash(MON_13_OCT, MON_13_OCT, who=(me, boss)) == [shanghai]  # listed once
     assert clash(dt.date(2025, 10, 14), dt.date(2025, 10, 14)) == []
+    # one query for the leaves and one for the trips, however many are found (the people are
+    # read along): a leave of mine on Friday and the Beijing trip
+    _leave(me, FRI_10_OCT, FRI_10_OCT, 1, kind="personal")
+    with django_assert_num_queries(2):
+        assert clash(FRI_10_OCT, FRI_10_OCT) == ["张三: Personal leave 2025-10-10 to 2025-10-10", beijing]
 
 
 # --- attendance.py: minutes, the middle of a session, the correction window -------------------
