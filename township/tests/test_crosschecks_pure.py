@@ -377,7 +377,8 @@ def test_r_xck_1_punch_in_the_office_during_approved_leave_or_trip(world):
         punch(1, at(MON, 8, 25)),  # a day of leave, but before the range
         punch(1, at(TUE, 8, 25, 30, 700000)),  # a day of leave: flagged
         punch(1, at(TUE, 18, 5)),  # the same leave and day: the same finding, the first punch its evidence
-        punch(2, at(WED, 13, 0)),  # an afternoon punch on a morning's leave: no
+        punch(2, at(WED, 12, 59, 59)),  # a morning punch on a morning's leave: flagged
+        punch(2, at(WED, 13, 0)),  # an afternoon punch on a morning's leave: no (a second one anyway)
         punch(3, at(WED, 9, 0), source="browser", device="browser:ab", place=office),  # on a trip: flagged
         punch(4, at(THU, 13, 10), source="correction"),  # a correction, in the afternoon's leave: no
         punch(4, at(THU, 13, 20), source="browser", outside=True, place=(office[0], office[1], 2400)),  # away
@@ -424,6 +425,21 @@ def test_r_xck_1_punch_in_the_office_during_approved_leave_or_trip(world):
         ),
         finding(
             "R-XCK-1",
+            2,
+            WED,
+            "leave:104:person:2",
+            msg(
+                ID1,
+                name="乙",
+                time=dt.time(12, 59, 59),
+                absence=msg("Approved leave"),
+                half=MORNING,
+                **side("a", "Punch", at(WED, 12, 59, 59)),
+                **side("b", "Approved leave", WED, where=MORNING, label="事假", url="/leave/104/"),
+            ),
+        ),
+        finding(
+            "R-XCK-1",
             4,
             THU,
             "leave:103:person:4",
@@ -438,7 +454,7 @@ def test_r_xck_1_punch_in_the_office_during_approved_leave_or_trip(world):
             ),
         ),
     ]
-    assert r_xck_1(f, WED, WED) == [r_xck_1(f, TUE, THU)[1]]  # one day: its own finding only
+    assert r_xck_1(f, WED, WED) == r_xck_1(f, TUE, THU)[1:3]  # one day: its own findings only
 
 
 # --- R-XCK-2 --------------------------------------------------------------------------------------
@@ -1205,6 +1221,8 @@ def test_settle_raises_withdraws_and_opens_again():
     other_system = _row(
         t, "R-XCK-4", THU, "k:i", "dismissed", resolution_message={"id": "Recomputed", "params": {}}
     )
+    # confirmed, with a withdrawal's words stored (however it came by them): stays confirmed
+    confirmed = _row(t, "R-XCK-4", TUE, "k:c", "confirmed", resolution_message=gone)
     still_gone = _row(t, "R-XCK-4", WED, "k:j", "dismissed", resolution="withdrawn", resolution_message=gone)
 
     def spec(key, day):
@@ -1217,8 +1235,9 @@ def test_settle_raises_withdraws_and_opens_again():
         spec("k:h", THU),
         spec("k:i", THU),
         spec("k:r", FRI),
+        spec("k:c", TUE),
     ]
-    assert crosschecks._settle(t.pk, "R-XCK-4", MON, FRI, due) == 6
+    assert crosschecks._settle(t.pk, "R-XCK-4", MON, FRI, due) == 7
 
     def state(f):
         f.refresh_from_db()
@@ -1231,6 +1250,7 @@ def test_settle_raises_withdraws_and_opens_again():
     assert state(decided) == ("dismissed", inspector.pk, None, "本人销假", None)
     assert state(other_system)[0] == state(still_gone)[0] == "dismissed"
     assert state(reviewed)[:2] == ("dismissed", inspector.pk)
+    assert state(confirmed) == ("confirmed", None, None, "", gone)
     assert state(still_gone)[4] == gone
     assert Finding.objects.filter(
         township=t, rule_id="R-XCK-4", subject_key="k:b", on_date=WED, status="open"
